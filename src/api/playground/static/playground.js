@@ -1,0 +1,673 @@
+/*
+ * Fincelo CSM Hub playground: a chat-like view of one person's alert threads.
+ * Plain browser JavaScript, no build step. Cards are rendered with the Adaptive Cards SDK
+ * (vendor/adaptivecards.js, global `AdaptiveCards`); the JSON API is described in README.md.
+ */
+(function () {
+  'use strict';
+
+  var POLL_MS = 1500;
+  var TOAST_MS = 4500;
+  var ERROR_TOAST_MS = 8000;
+
+  var AC = window.AdaptiveCards;
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+  if (!AC) {
+    var missing = document.createElement('div');
+    missing.className = 'toast error';
+    missing.setAttribute('data-testid', 'toast');
+    missing.textContent = 'The Adaptive Cards renderer (vendor/adaptivecards.js) did not load.';
+    $('toasts').appendChild(missing);
+    return;
+  }
+
+  var el = {
+    personSelect: $('person-select'),
+    workspaceName: $('workspace-name'),
+    connection: $('connection'),
+    threads: $('threads'),
+    threadsEmpty: $('threads-empty'),
+    threadEmpty: $('thread-empty'),
+    thread: $('thread'),
+    card: $('card'),
+    repliesHeader: $('replies-header'),
+    replies: $('replies'),
+    toasts: $('toasts'),
+    simulate: $('simulate'),
+    usageForm: $('usage-form'),
+    usageCustomer: $('usage-customer'),
+    usageUsed: $('usage-used'),
+    usageLimit: $('usage-limit'),
+  };
+
+  var state = {
+    people: [],
+    personId: null,
+    /** Bumped whenever the person changes, so answers for the previous person are dropped. */
+    generation: 0,
+    messages: [],
+    loaded: false,
+    selectedRootId: null,
+    /** The alert id asked for in the URL (#alert=…), applied once messages arrive. */
+    wantedAlertId: null,
+    /** rootId -> activity key last seen, to flag threads with news. */
+    seen: new Map(),
+    /** What is on screen for the selected thread, to re-render only what changed. */
+    shown: { rootId: null, cardKey: null, replyKeys: new Map() },
+    pollTimer: null,
+    busy: false,
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // HTTP
+
+  function api(path, options) {
+    var init = { headers: { Accept: 'application/json' }, cache: 'no-store' };
+    if (options && options.body !== undefined) {
+      init.method = options.method || 'POST';
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    return fetch(path, init).then(function (res) {
+      return res.text().then(function (text) {
+        var body = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (e) {
+          body = null;
+        }
+        return { ok: res.ok, status: res.status, body: body };
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // URL hash: #person=<id>&thread=<rootId> (also accepts alert=<alertId>)
+
+  function readHash() {
+    return new URLSearchParams(location.hash.replace(/^#/, ''));
+  }
+
+  function writeHash() {
+    var params = new URLSearchParams();
+    if (state.personId) params.set('person', state.personId);
+    if (state.selectedRootId != null) params.set('thread', String(state.selectedRootId));
+    var next = '#' + params.toString();
+    if (location.hash !== next) history.replaceState(null, '', next);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Toasts
+
+  function toast(message, isError) {
+    var node = document.createElement('div');
+    node.className = isError ? 'toast error' : 'toast';
+    node.setAttribute('data-testid', 'toast');
+    node.setAttribute('role', isError ? 'alert' : 'status');
+    node.textContent = message || (isError ? 'Something went wrong.' : 'Done.');
+    var close = function () {
+      if (!node.parentNode) return;
+      node.classList.add('leaving');
+      setTimeout(function () {
+        if (node.parentNode) node.parentNode.removeChild(node);
+      }, 200);
+    };
+    node.addEventListener('click', close);
+    el.toasts.appendChild(node);
+    setTimeout(close, isError ? ERROR_TOAST_MS : TOAST_MS);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Formatting helpers
+
+  function formatTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    var now = new Date();
+    var sameDay = d.toDateString() === now.toDateString();
+    return sameDay
+      ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+      : d.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  }
+
+  /** TextBlock texts of a card body in reading order (ShowCard contents excluded). */
+  function cardTexts(card) {
+    var out = [];
+    var visit = function (node) {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (!node || typeof node !== 'object') return;
+      if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node);
+      ['body', 'items', 'columns'].forEach(function (k) {
+        if (node[k]) visit(node[k]);
+      });
+    };
+    visit(card && card.body);
+    return out;
+  }
+
+  /** Title and subtitle for a thread in the list, read from its root message. */
+  function summarize(root) {
+    if (root.card) {
+      var blocks = cardTexts(root.card);
+      var title =
+        blocks.find(function (b) {
+          return b.size === 'Large' || b.size === 'large' || b.size === 'ExtraLarge';
+        }) || blocks[0];
+      var rest = blocks
+        .filter(function (b) {
+          return b !== title && !(b.isSubtle && (b.size === 'Small' || b.size === 'small'));
+        })
+        .slice(0, 2)
+        .map(function (b) {
+          return b.text;
+        });
+      return {
+        title: title ? title.text : root.card.fallbackText || 'Card',
+        subtitle: rest.join(' · '),
+      };
+    }
+    var text = String(root.text || '').trim();
+    var lines = text.split('\n');
+    return { title: lines[0] || '(empty message)', subtitle: lines.slice(1).join(' ').slice(0, 120) };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Threads
+
+  function buildThreads(messages) {
+    var byRoot = new Map();
+    messages.forEach(function (m) {
+      if (m.threadRootId == null) byRoot.set(m.id, { root: m, replies: [] });
+    });
+    messages.forEach(function (m) {
+      if (m.threadRootId == null) return;
+      var t = byRoot.get(m.threadRootId);
+      if (t) t.replies.push(m);
+    });
+    var threads = Array.from(byRoot.values());
+    threads.forEach(function (t) {
+      var last = t.root.updatedAt || t.root.createdAt;
+      t.replies.forEach(function (r) {
+        var at = r.updatedAt || r.createdAt;
+        if (at > last) last = at;
+      });
+      t.lastActivity = last;
+      var lastReply = t.replies[t.replies.length - 1];
+      t.activityKey = (t.root.updatedAt || '') + '|' + (lastReply ? lastReply.id : '') + '|' + t.replies.length;
+    });
+    // Most recent activity first, like a chat client.
+    threads.sort(function (a, b) {
+      if (a.lastActivity === b.lastActivity) return b.root.id - a.root.id;
+      return a.lastActivity < b.lastActivity ? 1 : -1;
+    });
+    return threads;
+  }
+
+  function findThreadForAlert(threads, alertId) {
+    return threads.find(function (t) {
+      return t.root.alertId === alertId || (t.root.card && JSON.stringify(t.root.card).indexOf(alertId) !== -1);
+    });
+  }
+
+  function renderThreadList(threads) {
+    var person = currentPerson();
+    el.threadsEmpty.hidden = threads.length > 0;
+    if (!threads.length) {
+      el.threadsEmpty.textContent = state.loaded
+        ? 'No alerts for ' + (person ? person.name : 'this person') + ' yet. Simulate a usage reading below to create one.'
+        : 'Loading…';
+    }
+    // Rebuild the list in place, reusing nodes by root id to keep focus and hover stable.
+    var existing = new Map();
+    Array.prototype.forEach.call(el.threads.children, function (li) {
+      existing.set(li.dataset.rootId, li);
+    });
+    threads.forEach(function (t, index) {
+      var id = String(t.root.id);
+      var li = existing.get(id);
+      if (!li) {
+        li = document.createElement('li');
+        li.className = 'thread-item';
+        li.dataset.rootId = id;
+        li.setAttribute('data-testid', 'thread');
+        li.tabIndex = 0;
+        li.setAttribute('role', 'button');
+        li.addEventListener('click', function () {
+          selectThread(t.root.id);
+        });
+        li.addEventListener('keydown', function (ev) {
+          if (ev.key === 'Enter' || ev.key === ' ') {
+            ev.preventDefault();
+            selectThread(Number(li.dataset.rootId));
+          }
+        });
+        li.innerHTML =
+          '<div class="thread-title"></div><div class="thread-subtitle"></div>' +
+          '<div class="thread-meta"><span class="thread-replies"></span><span class="thread-time"></span></div>';
+      }
+      existing.delete(id);
+      var s = summarize(t.root);
+      var selected = t.root.id === state.selectedRootId;
+      if (selected) state.seen.set(t.root.id, t.activityKey);
+      var unread = !selected && state.seen.get(t.root.id) !== t.activityKey;
+      li.classList.toggle('active', selected);
+      li.classList.toggle('unread', unread);
+      li.setAttribute('aria-current', selected ? 'true' : 'false');
+      setText(li.querySelector('.thread-title'), s.title);
+      setText(li.querySelector('.thread-subtitle'), s.subtitle);
+      var n = t.replies.length;
+      setText(li.querySelector('.thread-replies'), n === 0 ? 'No replies' : n === 1 ? '1 reply' : n + ' replies');
+      setText(li.querySelector('.thread-time'), formatTime(t.lastActivity));
+      if (el.threads.children[index] !== li) el.threads.insertBefore(li, el.threads.children[index] || null);
+    });
+    existing.forEach(function (li) {
+      li.parentNode.removeChild(li);
+    });
+  }
+
+  function setText(node, text) {
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Adaptive Cards
+
+  var hostConfig = new AC.HostConfig({
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    supportsInteractivity: true,
+    spacing: { small: 4, default: 10, medium: 16, large: 24, extraLarge: 32, padding: 16 },
+    separator: { lineThickness: 1, lineColor: '#E3E6EB' },
+    actions: {
+      // An open alert offers six actions (as in Teams); the SDK's default is five.
+      maxActions: 6,
+      spacing: 'default',
+      buttonSpacing: 8,
+      showCard: { actionMode: 'inline', inlineTopMargin: 12, style: 'emphasis' },
+      actionsOrientation: 'horizontal',
+      actionAlignment: 'left',
+    },
+    factSet: {
+      title: { color: 'default', size: 'default', isSubtle: true, weight: 'default', wrap: true, maxWidth: 160 },
+      value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
+      spacing: 10,
+    },
+  });
+
+  /** Renders card JSON into a DOM node, or returns null when the SDK cannot make sense of it. */
+  function renderCard(json) {
+    try {
+      var card = new AC.AdaptiveCard();
+      card.hostConfig = hostConfig;
+      card.onExecuteAction = onCardAction;
+      card.parse(json);
+      return card.render() || null;
+    } catch (e) {
+      console.error('Could not render card', e, json);
+      return null;
+    }
+  }
+
+  function fallbackNode(json) {
+    var div = document.createElement('div');
+    div.className = 'card-fallback';
+    div.textContent = (json && json.fallbackText) || 'This card could not be displayed.';
+    return div;
+  }
+
+  function onCardAction(action) {
+    var type = action.getJsonTypeName ? action.getJsonTypeName() : '';
+    if (type === 'Action.OpenUrl' && action.url) {
+      window.open(action.url, '_blank', 'noopener');
+      return;
+    }
+    if (type !== 'Action.Execute' && type !== 'Action.Submit') return;
+    // action.data is the action's data with the values of its inputs merged in.
+    var data = Object.assign({}, action.data || {});
+    var alertId = data.alertId;
+    var name = action.verb || data.action;
+    var version = data.version;
+    delete data.alertId;
+    delete data.action;
+    delete data.version;
+    submitAction({ personId: state.personId, alertId: alertId, action: name, version: version, params: data });
+  }
+
+  function submitAction(body) {
+    if (state.busy) return;
+    setBusy(true);
+    api('api/actions', { body: body })
+      .then(function (res) {
+        var msg = res.body && res.body.message;
+        if (res.ok && res.body && res.body.ok !== false) toast(msg || 'Done.', false);
+        else toast(msg || 'The action failed (HTTP ' + res.status + ').', true);
+      })
+      .catch(function () {
+        toast('Could not reach the server. Is Fincelo running?', true);
+      })
+      .then(function () {
+        setBusy(false);
+        pollNow();
+      });
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    el.card.classList.toggle('busy', busy);
+    el.card.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Selected thread
+
+  function selectThread(rootId) {
+    if (state.selectedRootId === rootId) return;
+    state.selectedRootId = rootId;
+    writeHash();
+    render();
+  }
+
+  function messageKey(m) {
+    return (m.updatedAt || '') + '|' + JSON.stringify(m.card) + '|' + (m.text || '');
+  }
+
+  function renderThreadPane(thread) {
+    if (!thread) {
+      el.thread.hidden = true;
+      el.threadEmpty.hidden = false;
+      state.shown = { rootId: null, cardKey: null, replyKeys: new Map() };
+      el.card.replaceChildren();
+      el.replies.replaceChildren();
+      return;
+    }
+    el.thread.hidden = false;
+    el.threadEmpty.hidden = true;
+    var shown = state.shown;
+    if (shown.rootId !== thread.root.id) {
+      shown = state.shown = { rootId: thread.root.id, cardKey: null, replyKeys: new Map() };
+      el.card.replaceChildren();
+      el.replies.replaceChildren();
+      el.thread.scrollTop = 0;
+    }
+
+    // Root: re-rendered only when its content changed (an open ShowCard stays open otherwise).
+    var rootKey = messageKey(thread.root);
+    if (shown.cardKey !== rootKey) {
+      var changed = shown.cardKey !== null;
+      shown.cardKey = rootKey;
+      el.card.replaceChildren(messageBody(thread.root, true));
+      if (changed) {
+        // A brief highlight tells the reader the card changed under them.
+        el.card.classList.remove('updated');
+        void el.card.offsetWidth;
+        el.card.classList.add('updated');
+      }
+    }
+
+    // Replies: append new ones, update changed ones, keep the rest untouched.
+    var nearBottom = isNearBottom();
+    var appended = false;
+    var present = new Set();
+    thread.replies.forEach(function (r) {
+      present.add(r.id);
+      var key = messageKey(r);
+      var node = el.replies.querySelector('[data-id="' + r.id + '"]');
+      if (node && shown.replyKeys.get(r.id) === key) return;
+      var fresh = replyNode(r);
+      if (node) node.replaceWith(fresh);
+      else {
+        el.replies.appendChild(fresh);
+        appended = true;
+      }
+      shown.replyKeys.set(r.id, key);
+    });
+    Array.prototype.slice.call(el.replies.children).forEach(function (node) {
+      if (!present.has(Number(node.dataset.id))) node.remove();
+    });
+    el.repliesHeader.hidden = thread.replies.length === 0;
+    el.repliesHeader.textContent =
+      thread.replies.length === 1 ? '1 reply' : thread.replies.length + ' replies';
+    if (appended && nearBottom) el.thread.scrollTop = el.thread.scrollHeight;
+  }
+
+  function isNearBottom() {
+    return el.thread.scrollHeight - el.thread.scrollTop - el.thread.clientHeight < 80;
+  }
+
+  function messageBody(m, isRoot) {
+    if (m.card) return renderCard(m.card) || fallbackNode(m.card);
+    var div = document.createElement('div');
+    div.className = isRoot ? 'root-text' : 'reply-text';
+    div.textContent = m.text || '';
+    return div;
+  }
+
+  function replyNode(m) {
+    var li = document.createElement('li');
+    li.className = 'reply' + (m.card ? ' has-card' : '');
+    li.dataset.id = String(m.id);
+    li.setAttribute('data-testid', 'reply');
+    var avatar = document.createElement('div');
+    avatar.className = 'avatar';
+    avatar.setAttribute('aria-hidden', 'true');
+    avatar.textContent = 'F';
+    var bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    var meta = document.createElement('div');
+    meta.className = 'reply-meta';
+    var who = document.createElement('strong');
+    who.textContent = 'Fincelo';
+    var when = document.createElement('time');
+    when.dateTime = m.createdAt;
+    when.textContent = formatTime(m.createdAt);
+    meta.append(who, when);
+    bubble.append(meta, messageBody(m, false));
+    li.append(avatar, bubble);
+    return li;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Render + poll
+
+  function currentPerson() {
+    return state.people.find(function (p) {
+      return p.id === state.personId;
+    });
+  }
+
+  function render() {
+    var threads = buildThreads(state.messages);
+    if (state.wantedAlertId && state.loaded) {
+      var wanted = findThreadForAlert(threads, state.wantedAlertId);
+      if (wanted) state.selectedRootId = wanted.root.id;
+      state.wantedAlertId = null;
+      writeHash();
+    }
+    var selected = threads.find(function (t) {
+      return t.root.id === state.selectedRootId;
+    });
+    if (!selected && state.loaded && threads.length) {
+      selected = threads[0];
+      state.selectedRootId = selected.root.id;
+      writeHash();
+    }
+    renderThreadList(threads);
+    renderThreadPane(selected || null);
+  }
+
+  function poll() {
+    clearTimeout(state.pollTimer);
+    var personId = state.personId;
+    var generation = state.generation;
+    if (!personId) return;
+    api('api/messages?personId=' + encodeURIComponent(personId))
+      .then(function (res) {
+        if (generation !== state.generation) return;
+        if (!res.ok || !res.body || !Array.isArray(res.body.messages)) throw new Error('HTTP ' + res.status);
+        el.connection.hidden = true;
+        var first = !state.loaded;
+        state.messages = res.body.messages;
+        state.loaded = true;
+        if (first) {
+          // Everything already there when the page opens counts as seen.
+          buildThreads(state.messages).forEach(function (t) {
+            state.seen.set(t.root.id, t.activityKey);
+          });
+        }
+        render();
+      })
+      .catch(function (err) {
+        if (generation !== state.generation) return;
+        console.warn('Polling failed', err);
+        el.connection.hidden = false;
+      })
+      .then(function () {
+        if (generation !== state.generation) return;
+        state.pollTimer = setTimeout(poll, POLL_MS);
+      });
+  }
+
+  function pollNow() {
+    // Bumping the generation drops a request already in flight, so only one loop runs.
+    state.generation++;
+    poll();
+  }
+
+  function setPerson(personId, selectedRootId) {
+    if (state.personId === personId && selectedRootId === undefined) return;
+    var changed = state.personId !== personId;
+    state.personId = personId;
+    el.personSelect.value = personId;
+    if (changed) {
+      state.messages = [];
+      state.loaded = false;
+      state.seen = new Map();
+      state.selectedRootId = null;
+    }
+    if (selectedRootId !== undefined) state.selectedRootId = selectedRootId;
+    writeHash();
+    render();
+    pollNow();
+  }
+
+  function applyHash() {
+    var params = readHash();
+    var person = params.get('person');
+    var thread = params.get('thread');
+    state.wantedAlertId = params.get('alert');
+    var valid = state.people.some(function (p) {
+      return p.id === person;
+    });
+    var personId = valid ? person : state.people[0] && state.people[0].id;
+    if (!personId) return;
+    setPerson(personId, thread && /^\d+$/.test(thread) ? Number(thread) : undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Start-up
+
+  function roleLabel(role) {
+    var labels = { csm: 'CSM', csm_manager: 'CSM Manager', vp_cs: 'VP Customer Success', cfo: 'CFO', admin: 'Admin' };
+    return labels[role] || role || '';
+  }
+
+  function loadPeople() {
+    return api('api/people').then(function (res) {
+      if (!res.ok || !res.body || !Array.isArray(res.body.people)) throw new Error('HTTP ' + res.status);
+      state.people = res.body.people;
+      el.workspaceName.textContent = res.body.workspaceName ? ' · ' + res.body.workspaceName : '';
+      el.personSelect.replaceChildren();
+      state.people.forEach(function (p) {
+        var option = document.createElement('option');
+        option.value = p.id;
+        option.textContent = p.name + (p.role ? ' — ' + roleLabel(p.role) : '');
+        el.personSelect.appendChild(option);
+      });
+      el.personSelect.disabled = state.people.length === 0;
+      if (!state.people.length) {
+        el.threadsEmpty.hidden = false;
+        el.threadsEmpty.textContent = 'This workspace has no people yet. Add people with the API or /fincelo settings.';
+      }
+    });
+  }
+
+  function loadCustomers() {
+    return api('api/customers')
+      .then(function (res) {
+        if (!res.ok || !res.body || !Array.isArray(res.body.customers)) throw new Error('HTTP ' + res.status);
+        el.usageCustomer.replaceChildren();
+        res.body.customers.forEach(function (c) {
+          var option = document.createElement('option');
+          option.value = c.externalId;
+          option.textContent = c.name + (c.tier ? ' (' + c.tier + ')' : '') + (c.csmName ? ' — ' + c.csmName : '');
+          el.usageCustomer.appendChild(option);
+        });
+        el.simulate.hidden = res.body.customers.length === 0;
+      })
+      .catch(function () {
+        el.simulate.hidden = true;
+      });
+  }
+
+  var USAGE_OUTCOMES = {
+    created: 'Reading accepted: a new alert was created.',
+    updated: 'Reading accepted: the open alert was updated.',
+    suppressed: 'Reading accepted: suppressed by the cooldown (recorded on the timeline).',
+    below_threshold: 'Reading accepted: below the threshold, no alert.',
+  };
+
+  el.usageForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var button = el.usageForm.querySelector('button[type="submit"]');
+    button.disabled = true;
+    api('api/usage', {
+      body: {
+        customerExternalId: el.usageCustomer.value,
+        used: Number(el.usageUsed.value),
+        limit: Number(el.usageLimit.value),
+      },
+    })
+      .then(function (res) {
+        if (res.ok && res.body && res.body.ok !== false) {
+          toast(USAGE_OUTCOMES[res.body.outcome] || 'Reading accepted.', false);
+        } else {
+          toast((res.body && res.body.message) || 'The reading was rejected (HTTP ' + res.status + ').', true);
+        }
+      })
+      .catch(function () {
+        toast('Could not reach the server. Is Fincelo running?', true);
+      })
+      .then(function () {
+        button.disabled = false;
+        pollNow();
+      });
+  });
+
+  el.personSelect.addEventListener('change', function () {
+    setPerson(el.personSelect.value);
+  });
+
+  window.addEventListener('hashchange', function () {
+    var params = readHash();
+    var person = params.get('person');
+    var thread = params.get('thread');
+    if (params.get('alert')) state.wantedAlertId = params.get('alert');
+    if (person && person !== state.personId) setPerson(person);
+    if (thread && /^\d+$/.test(thread) && Number(thread) !== state.selectedRootId) selectThread(Number(thread));
+    else if (state.wantedAlertId) render();
+  });
+
+  function start() {
+    loadPeople()
+      .then(function () {
+        applyHash();
+        loadCustomers();
+      })
+      .catch(function () {
+        el.connection.hidden = false;
+        setTimeout(start, 3000);
+      });
+  }
+  start();
+})();

@@ -1,0 +1,224 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Config, ProcessRole } from './config.js';
+import {
+  CHANNELS,
+  deliverJob,
+  REMINDER_JOB,
+  runAlertTimer,
+  runReminder,
+  scanCollections,
+  systemClock,
+  TIMER_JOB,
+  type Channel,
+  type ChannelGateway,
+  type Clock,
+  type EngineDeps,
+} from './engine/index.js';
+import { parseDurationMs } from './engine/duration.js';
+import { createLogger, type Logger } from './log.js';
+import { openDatabase, type Database } from './store/database.js';
+import { migrate } from './store/migrate.js';
+import { createCipher, resolveEncryptionKey, type Cipher } from './store/crypto.js';
+import { createEngineStore } from './store/engine-store.js';
+import { createDeliveriesRepo } from './store/deliveries-repo.js';
+import { loadAlertView } from './store/alert-views.js';
+import { createJobRunner, type JobRunner } from './jobs/runner.js';
+import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
+import { createMetrics, type Metrics } from './api/metrics.js';
+import { healthRoutes } from './api/health.js';
+import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
+import { playgroundRoutes } from './api/playground/routes.js';
+import { createPlaygroundGateway } from './bots/playground/gateway.js';
+import { renderAlertCard } from './cards/alert-card.js';
+import { alertText } from './cards/build-view.js';
+import { seedDemoIfEmpty } from './cli/demo.js';
+
+export interface StartOptions {
+  config: Config;
+  role?: ProcessRole;
+  log?: Logger;
+  clock?: Clock;
+  /** Extra gateways (tests, or channels added by their own modules). */
+  gateways?: ChannelGateway[];
+  /** Skip the first-start demo seeding regardless of FINCELO_DEMO. */
+  noDemo?: boolean;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  role: ProcessRole;
+  database: Database;
+  jobs: JobRunner;
+  engine: EngineDeps;
+  cipher: Cipher;
+  metrics: Metrics;
+  log: Logger;
+  /** Sends every due delivery of a channel now (tests, CLI). */
+  drain(channel: Channel): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Which channels have credentials configured (deliveries for others fall back to the playground). */
+export function configuredChannels(config: Config): Set<Channel> {
+  const set = new Set<Channel>(['playground']);
+  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) set.add('slack');
+  if (config.MICROSOFT_APP_ID) set.add('teams');
+  if (config.GOOGLE_CHAT_SERVICE_ACCOUNT_FILE) set.add('gchat');
+  if (config.WHATSAPP_PHONE_NUMBER_ID && config.WHATSAPP_ACCESS_TOKEN) set.add('whatsapp');
+  return set;
+}
+
+/** Starts one process role: database, migrations, jobs, engine, channels and the HTTP server. */
+export async function startApp(opts: StartOptions): Promise<RunningApp> {
+  const { config } = opts;
+  const role = opts.role ?? 'all';
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL && role !== 'all') {
+    throw new Error(
+      `--role ${role} needs DATABASE_URL pointing at a PostgreSQL server: the embedded database serves a single process. ` +
+        'Run `fincelo start` (all-in-one) for the embedded database.',
+    );
+  }
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+  const cleanup: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const applied = await migrate(database.pool);
+    if (applied.length) log.info({ applied }, 'database migrations applied');
+    const key = resolveEncryptionKey({ envKey: config.FINCELO_ENCRYPTION_KEY, dataDir: config.FINCELO_DATA_DIR, embedded: database.kind === 'embedded' });
+    if (key.generatedAt) {
+      log.warn(
+        { file: key.generatedAt },
+        'FINCELO_ENCRYPTION_KEY is not set: generated a key in the data directory (owner-only). Back it up, and set FINCELO_ENCRYPTION_KEY in production.',
+      );
+    }
+    const cipher = createCipher(key.key);
+    const metrics = createMetrics();
+    const clock = opts.clock ?? systemClock;
+    const jobs = await createJobRunner({
+      pool: database.pool,
+      notifications: database.kind === 'server',
+      pollIntervalMs: parseDurationMs(config.JOBS_POLL_INTERVAL) ?? 1000,
+      name: `fincelo-${role}-${process.pid}`,
+      log,
+    });
+    const enabled = configuredChannels(config);
+    for (const g of opts.gateways ?? []) enabled.add(g.channel);
+    const engine: EngineDeps = { store: createEngineStore(database.pool), scheduler: jobs.scheduler, clock, enabledChannels: enabled, log };
+
+    // Channels this process serves. Channel modules register here as they land.
+    const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
+    if (role === 'all') gateways.push(createPlaygroundGateway(database.pool));
+    for (const ch of CHANNELS) {
+      if (ch !== 'playground' && enabled.has(ch) && !gateways.some((g) => g.channel === ch) && (role === 'all' || role === ch)) {
+        log.warn({ channel: ch }, `${ch} credentials are set but this build has no ${ch} gateway yet; its people get the playground`);
+      }
+    }
+    for (const ch of CHANNELS) {
+      if (ch !== 'playground' && !enabled.has(ch) && (role === 'all' || role === ch)) {
+        log.info({ channel: ch }, `${ch}: not configured (no credentials), skipped`);
+      }
+    }
+
+    const renderCard: CardRenderer = async (alertId, o) => {
+      const loaded = await loadAlertView(database.pool, alertId, { intro: o.intro, viewer: o.viewer, publicUrl: config.PUBLIC_URL });
+      return loaded ? { card: renderAlertCard(loaded.view), text: alertText(loaded.view) } : null;
+    };
+    const repo = createDeliveriesRepo(database.pool);
+    const workers = new Map(
+      gateways.map((g) => [g.channel, createDeliveryWorker({ gateway: g, repo, renderCard, log, metrics, enabledChannels: enabled })]),
+    );
+    for (const [channel, worker] of workers) {
+      jobs.define(deliverJob(channel), async () => void (await worker.drain()), { concurrency: 1 });
+    }
+
+    const runsEngine = role === 'all' || role === 'worker';
+    if (runsEngine) {
+      jobs.define(
+        TIMER_JOB,
+        async (data) => {
+          const due = data.dueAt ? Date.parse(String(data.dueAt)) : NaN;
+          await runAlertTimer(engine, String(data.alertId), Number(data.token));
+          if (!Number.isNaN(due)) metrics.escalationLag.observe((Date.now() - due) / 1000);
+        },
+        { concurrency: 20 },
+      );
+      jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), { concurrency: 5 });
+      // Safety nets: a timer lost between commit and scheduling, or a crashed sender, is picked up here.
+      jobs.define('alerts:sweep', async () => {
+        const due = (await database.pool.query(`SELECT id, token FROM alerts WHERE next_action_at < now() - interval '5 seconds' AND status <> 'resolved' LIMIT 500`)).rows;
+        for (const a of due) await runAlertTimer(engine, a.id, a.token);
+      });
+      jobs.define('deliveries:sweep', async () => {
+        await repo.releaseExpiredLeases();
+        for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.at(deliverJob(ch), new Date(), {});
+      });
+      jobs.define('collections:scan', async () => {
+        const ws = (await database.pool.query('SELECT id FROM workspaces')).rows;
+        for (const w of ws) await scanCollections(engine, w.id);
+      });
+    }
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(healthRoutes({ pool: database.pool, metrics, role }));
+    if (role === 'all' || role === 'api') {
+      app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
+    }
+    if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
+      app.use('/playground', express.json({ limit: '1mb' }), playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND }));
+      app.get('/', (_req, res) => res.redirect('/playground/'));
+    }
+    app.use(apiErrorHandler(log));
+
+    const server: Server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+    cleanup.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.on('error', (err) => log.error({ err }, 'HTTP server error'));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+
+    await jobs.start();
+    const grace = parseDurationMs(config.SHUTDOWN_GRACE) ?? 10_000;
+    cleanup.splice(1, 0, () => jobs.stop(grace));
+    if (runsEngine) {
+      await jobs.every('30 seconds', 'alerts:sweep');
+      await jobs.every('10 seconds', 'deliveries:sweep');
+      await jobs.every('1 hour', 'collections:scan');
+    }
+
+    if (role === 'all' && database.kind === 'embedded' && config.FINCELO_DEMO === 'on' && !opts.noDemo) {
+      const seeded = await seedDemoIfEmpty(database, engine);
+      if (seeded) log.info({ url: `${url}/playground/` }, `demo workspace created: open ${url}/playground/ to try it (FINCELO_DEMO=off to skip)`);
+    }
+
+    metrics.ready.set(1);
+    log.info({ url, role, database: database.kind === 'embedded' ? `embedded (${database.location})` : database.location }, 'Fincelo is ready');
+    let closed = false;
+    return {
+      url,
+      port,
+      role,
+      database,
+      jobs,
+      engine,
+      cipher,
+      metrics,
+      log,
+      drain: async (channel) => (workers.get(channel) ? workers.get(channel)!.drain() : 0),
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const step of cleanup) await step().catch((err) => log.error({ err }, 'error during shutdown'));
+      },
+    };
+  } catch (err) {
+    for (const step of cleanup) await step().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import type { ActionName, AlertStatus, AlertType, Tier } from '../engine/types.js';
+
+/**
+ * Everything an alert card shows, already worded for people. Built by the store from the
+ * alert, its customer and people (see store/alert-views.ts); rendered by cards/alert-card.ts
+ * into the shared Adaptive Card, which each channel renderer translates.
+ */
+export interface AlertView {
+  alertId: string;
+  /** Alert version the card was rendered from (actions carry it back). */
+  version: number;
+  type: AlertType;
+  /** e.g. "🚀 Expansion Opportunity", "💸 Collections", "🔥 Support Risk" */
+  headline: string;
+  customerName: string;
+  tier: Tier;
+  tierLabel: string;
+  /** The numbers: [{title: "Usage", value: "86% of seats (86 / 100)"}, …] */
+  facts: { title: string; value: string }[];
+  status: AlertStatus;
+  statusLabel: string;
+  assigneeName: string;
+  /** e.g. "CSM Manager (Dana Lee) at 24 Nov 2026, 09:00 UTC", or "—" */
+  nextEscalation: string;
+  /** Escalation progress, e.g. "Step 2 of 4 — CSM Manager" */
+  escalationLabel: string;
+  /** Actions offered (none when resolved). */
+  actions: ActionName[];
+  /** Reassign picker. */
+  csmChoices: { id: string; name: string }[];
+  /** Log Call outcomes. */
+  callOutcomes: { value: string; title: string }[];
+  /** Final state (resolved): no buttons, a closing line. */
+  final: boolean;
+  finalNote: string | null;
+  /** Optional intro line above the card (e.g. "Escalated to you …"). */
+  intro: string | null;
+  /** Link to the alert in the product, if PUBLIC_URL is set. */
+  url: string | null;
+}

@@ -1,0 +1,93 @@
+import { ACTIONS, ROLE_LABELS, type Alert, type Customer, type Person } from '../engine/types.js';
+import { CALL_OUTCOMES, formatWhen, money } from '../engine/index.js';
+import type { AlertView } from './alert-view.js';
+
+const TIER_LABELS = { platinum: 'Platinum', good: 'Good', average: 'Average', poor: 'Poor', critical: 'Critical' } as const;
+const STATUS_LABELS = { open: '🔴 Open', acknowledged: '🟡 Acknowledged', snoozed: '😴 Snoozed', resolved: '✅ Resolved' } as const;
+
+export interface AlertViewInput {
+  alert: Alert;
+  customer: Customer;
+  assignee: Person | null;
+  /** People holding each role (for "next escalation: CSM Manager (Dana)"). */
+  nextHolders: Person[];
+  csms: Person[];
+  /** Timezone to print times in (the viewer's, else the workspace's). */
+  timezone: string;
+  intro?: string | null;
+  resolvedBy?: string | null;
+  publicUrl?: string | null;
+}
+
+function headline(alert: Alert): string {
+  if (alert.type === 'usage_threshold') return String(alert.facts.framing ?? '📈 Usage threshold');
+  if (alert.type === 'collections') return '💸 Collections: invoice overdue';
+  return '🔥 Support Risk';
+}
+
+function facts(alert: Alert): { title: string; value: string }[] {
+  const f = alert.facts;
+  if (alert.type === 'usage_threshold') {
+    return [
+      { title: 'Usage', value: `${Math.round(Number(f.percent))}% of ${String(f.metric ?? 'usage')} (${f.used} / ${f.limit})` },
+      { title: 'Threshold', value: `${f.threshold}%` },
+    ];
+  }
+  if (alert.type === 'collections') {
+    const invoices = (f.invoices as { externalId: string; amount: number; currency: string; daysOverdue: number }[] | undefined) ?? [];
+    return [
+      { title: 'Overdue', value: money(Number(f.totalOverdue ?? 0), String(f.currency ?? 'USD')) },
+      { title: 'Days overdue', value: String(f.maxDaysOverdue ?? 0) },
+      ...invoices.slice(0, 5).map((i) => ({ title: `Invoice ${i.externalId}`, value: `${money(i.amount, i.currency)} · ${i.daysOverdue} days` })),
+    ];
+  }
+  const out: { title: string; value: string }[] = [];
+  if (f.subject) out.push({ title: 'Ticket', value: String(f.subject) });
+  if (f.sentiment) out.push({ title: 'Sentiment', value: String(f.sentiment) });
+  if (f.category) out.push({ title: 'Category', value: String(f.category) });
+  if (f.excerpt) out.push({ title: 'Excerpt', value: String(f.excerpt) });
+  if (Array.isArray(f.matches) && f.matches.length) out.push({ title: 'Flagged', value: f.matches.join(', ') });
+  return out;
+}
+
+/** Turns an alert and its people into the words and numbers on its card. */
+export function buildAlertView(i: AlertViewInput): AlertView {
+  const a = i.alert;
+  const final = a.status === 'resolved';
+  const nextStep = a.escalation[a.step + 1];
+  const nextEscalation =
+    final || !nextStep || !a.nextActionAt
+      ? '—'
+      : a.status === 'open'
+        ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
+        : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
+  const current = a.escalation[Math.max(0, a.step)];
+  return {
+    alertId: a.id,
+    version: a.version,
+    type: a.type,
+    headline: headline(a),
+    customerName: i.customer.name,
+    tier: i.customer.tier,
+    tierLabel: TIER_LABELS[i.customer.tier],
+    facts: facts(a),
+    status: a.status,
+    statusLabel: STATUS_LABELS[a.status],
+    assigneeName: i.assignee?.name ?? 'Unassigned',
+    nextEscalation,
+    escalationLabel: current ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${ROLE_LABELS[current.role]}` : '—',
+    actions: final ? [] : [...ACTIONS],
+    csmChoices: i.csms.filter((p) => p.id !== a.assigneeId).map((p) => ({ id: p.id, name: p.name })),
+    callOutcomes: CALL_OUTCOMES.map((v) => ({ value: v, title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) })),
+    final,
+    finalNote: final ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.` : null,
+    intro: i.intro ?? null,
+    url: i.publicUrl ? `${i.publicUrl.replace(/\/$/, '')}/playground/#alert=${a.id}` : null,
+  };
+}
+
+/** Plain text for notifications and clients that cannot show cards. */
+export function alertText(v: AlertView): string {
+  const lines = [v.intro, `${v.headline} — ${v.customerName} (${v.tierLabel})`, ...v.facts.map((f) => `${f.title}: ${f.value}`), `Status: ${v.statusLabel} · Assignee: ${v.assigneeName}`];
+  return lines.filter(Boolean).join('\n');
+}

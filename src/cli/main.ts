@@ -1,0 +1,131 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, PROCESS_ROLES, type Config, type ProcessRole } from '../config.js';
+import { createLogger } from '../log.js';
+import { DataDirInUseError } from '../store/embedded.js';
+
+/** Loads configuration or exits with the list of bad variables. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`fincelo: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function fail(err: unknown): never {
+  const msg = err instanceof DataDirInUseError || err instanceof ConfigError ? err.message : (err as Error).message;
+  process.stderr.write(`fincelo: ${msg}\n`);
+  process.exit(1);
+}
+
+const program = new Command();
+program.name('fincelo').description('Fincelo CSM Hub: alerting and escalation for Customer Success teams, inside chat.').version('0.1.0');
+
+program
+  .command('start')
+  .description('Start the product: every configured channel, the engine workers and the HTTP API (all-in-one), or one role.')
+  .addOption(new Option('--role <role>', 'run one process role (production: one process per channel)').choices([...PROCESS_ROLES]).default('all'))
+  .action(async (o: { role: ProcessRole }) => {
+    const config = configOrExit();
+    const log = createLogger(config.LOG_LEVEL);
+    const { startApp } = await import('../app.js');
+    let app: Awaited<ReturnType<typeof startApp>>;
+    try {
+      app = await startApp({ config, role: o.role, log });
+    } catch (err) {
+      fail(err);
+    }
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down: no new jobs, finishing running ones');
+      await app.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply database migrations and exit (start does this too).')
+  .action(async () => {
+    const config = configOrExit();
+    const { openDatabase } = await import('../store/database.js');
+    const { migrate } = await import('../store/migrate.js');
+    try {
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+      const applied = await migrate(database.pool);
+      await database.close();
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+const workspace = program.command('workspace').description('Manage workspaces.');
+workspace
+  .command('create')
+  .description('Create a workspace and print its API key (shown once).')
+  .requiredOption('--name <name>', 'workspace name')
+  .option('--timezone <tz>', 'IANA time zone of the workspace', 'UTC')
+  .option('--json', 'print {"workspaceId","apiKey"} as JSON')
+  .action(async (o: { name: string; timezone: string; json?: boolean }) => {
+    const config = configOrExit();
+    const { openDatabase } = await import('../store/database.js');
+    const { migrate } = await import('../store/migrate.js');
+    const { createWorkspace } = await import('../store/workspaces.js');
+    try {
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+      await migrate(database.pool);
+      const created = await createWorkspace(database.db, { name: o.name, timezone: o.timezone });
+      await database.close();
+      if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
+      else
+        process.stdout.write(
+          `Workspace "${o.name}" created.\n  workspaceId: ${created.workspaceId}\n  API key:     ${created.apiKey}\n` +
+            'Keep the API key safe: it is shown only this once. Use it as "Authorization: Bearer <key>".\n',
+        );
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('demo')
+  .description('Create a demo workspace with people, customers, usage and invoices, and print where to look.')
+  .option('--json', 'print {"workspaceId","apiKey"} as JSON')
+  .action(async (o: { json?: boolean }) => {
+    const config = configOrExit();
+    const { startApp } = await import('../app.js');
+    const { seedDemo } = await import('./demo.js');
+    try {
+      const app = await startApp({ config: { ...config, PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, noDemo: true, log: createLogger('warn') });
+      const created = await seedDemo(app.database, app.engine);
+      await app.close();
+      if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
+      else
+        process.stdout.write(
+          `Demo workspace created (workspaceId ${created.workspaceId}).\n  API key: ${created.apiKey}\n` +
+            `Run \`npm start\` and open http://127.0.0.1:${config.PORT}/playground/ to see the alerts as each person.\n`,
+        );
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('doctor')
+  .description('Check configuration, database and each channel’s credentials; print what is missing and how to fix it.')
+  .action(async () => {
+    const { runDoctor } = await import('./doctor.js');
+    const ok = await runDoctor(process.env, (line) => process.stdout.write(line + '\n'));
+    process.exit(ok ? 0 : 1);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+export { parseDurationMs } from './engine/duration.js';
+
+/**
+ * Every environment variable the product reads, validated once at start-up.
+ * `.env.example` documents each one; keep the two in step.
+ */
+const roles = ['all', 'slack', 'teams', 'gchat', 'whatsapp', 'worker', 'api'] as const;
+export type ProcessRole = (typeof roles)[number];
+
+interface VarSpec {
+  schema: z.ZodType;
+  example: string;
+}
+
+const optionalUrl = z.url({ message: 'must be an absolute URL' }).optional();
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a number followed by ms, s, m, h or d' });
+
+const spec = {
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(3978),
+    example: 'PORT=3978',
+  },
+  HOST: { schema: z.string().min(1).default('0.0.0.0'), example: 'HOST=127.0.0.1' },
+  FINCELO_DATA_DIR: { schema: z.string().min(1).default('./data'), example: 'FINCELO_DATA_DIR=./data' },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must start with postgres:// or postgresql://' })
+      .optional(),
+    example: 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/fincelo',
+  },
+  DATABASE_POOL_MAX: {
+    schema: z.coerce.number().int().min(1).max(200).default(10),
+    example: 'DATABASE_POOL_MAX=10',
+  },
+  FINCELO_ENCRYPTION_KEY: {
+    schema: z
+      .string()
+      .refine((v) => decodeKey(v) !== null, {
+        message: 'must be 32 bytes written as 64 hex characters or 44 base64 characters',
+      })
+      .optional(),
+    example: 'FINCELO_ENCRYPTION_KEY=$(openssl rand -hex 32)',
+  },
+  FINCELO_DEMO: {
+    schema: z.enum(['on', 'off']).default('on'),
+    example: 'FINCELO_DEMO=off',
+  },
+  FINCELO_PLAYGROUND: {
+    schema: z.enum(['local', 'public', 'off']).default('local'),
+    example: 'FINCELO_PLAYGROUND=off',
+  },
+  PUBLIC_URL: { schema: optionalUrl, example: 'PUBLIC_URL=https://fincelo.example.com' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    example: 'LOG_LEVEL=info',
+  },
+  JOBS_POLL_INTERVAL: { schema: duration.default('1s'), example: 'JOBS_POLL_INTERVAL=1s' },
+  SHUTDOWN_GRACE: { schema: duration.default('10s'), example: 'SHUTDOWN_GRACE=10s' },
+  SLACK_BOT_TOKEN: {
+    schema: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
+    example: 'SLACK_BOT_TOKEN=xoxb-123-456-abc',
+  },
+  SLACK_SIGNING_SECRET: { schema: z.string().min(8).optional(), example: 'SLACK_SIGNING_SECRET=8f2c…' },
+  SLACK_APP_TOKEN: {
+    schema: z.string().startsWith('xapp-', { message: 'must be an app token starting with xapp-' }).optional(),
+    example: 'SLACK_APP_TOKEN=xapp-1-A0…',
+  },
+  SLACK_API_URL: { schema: optionalUrl, example: 'SLACK_API_URL=http://127.0.0.1:4001/api/' },
+  MICROSOFT_APP_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_ID=00000000-0000-…' },
+  MICROSOFT_APP_PASSWORD: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_PASSWORD=…' },
+  MICROSOFT_APP_TENANT_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_TENANT_ID=…' },
+  GOOGLE_CHAT_SERVICE_ACCOUNT_FILE: {
+    schema: z.string().min(1).optional(),
+    example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_FILE=/etc/fincelo/chat-sa.json',
+  },
+  GOOGLE_CHAT_API_URL: { schema: optionalUrl, example: 'GOOGLE_CHAT_API_URL=http://127.0.0.1:4003/' },
+  WHATSAPP_PHONE_NUMBER_ID: { schema: z.string().min(1).optional(), example: 'WHATSAPP_PHONE_NUMBER_ID=1234567890' },
+  WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_ACCESS_TOKEN=EAAG…' },
+  WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
+  WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },
+  WHATSAPP_API_URL: { schema: optionalUrl, example: 'WHATSAPP_API_URL=http://127.0.0.1:4004/' },
+} satisfies Record<string, VarSpec>;
+
+type Spec = typeof spec;
+export type Config = { [K in keyof Spec]: z.output<Spec[K]['schema']> };
+
+/** A configuration problem, written for the person starting the process. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every variable; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, { schema, example }] of Object.entries(spec) as [string, VarSpec][]) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) {
+      out[name] = parsed.data;
+    } else {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      const shown = raw !== undefined && isSecretName(name) ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${name} ${why} (got ${shown}). Example: ${example}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}
+
+function isSecretName(name: string): boolean {
+  return /KEY|SECRET|TOKEN|PASSWORD/.test(name);
+}
+
+/** Decodes a 32-byte key given as hex or base64; null when it is neither. */
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(value)) {
+    const b = Buffer.from(value, 'base64');
+    return b.length === 32 ? b : null;
+  }
+  return null;
+}
+
+export const PROCESS_ROLES = roles;

@@ -1,0 +1,275 @@
+import { AfterCommit, channelFor, inTransaction, type EngineDeps } from './context.js';
+import type { EngineTx } from './ports.js';
+import { durationSetting, effectiveSettings, escalationSnapshot } from './settings.js';
+import { ROLE_LABELS, type Alert, type AlertType, type Customer, type Person } from './types.js';
+
+/**
+ * The alert lifecycle: raise (or update the open alert), escalate on timers, notify.
+ *
+ * Escalation follows grafana/oncall: the chain is snapshotted onto the alert; each timer job
+ * carries the alert's token and does nothing when the token is stale; the next timer is
+ * scheduled only after the state change commits (AfterCommit).
+ */
+
+export interface Trigger {
+  workspaceId: string;
+  customer: Customer;
+  type: AlertType;
+  dedupKey: string;
+  facts: Record<string, unknown>;
+  /** Text posted in the thread(s) when an open alert is updated by this trigger; null = silent update. */
+  updateText: string | null;
+  /** What caused it, for the timeline. */
+  cause: string;
+}
+
+export type RaiseResult =
+  | { outcome: 'created'; alert: Alert }
+  | { outcome: 'updated'; alert: Alert }
+  | { outcome: 'suppressed'; previousAlertId: string; until: Date }
+  | { outcome: 'unassigned' };
+
+/** When step `index` of the chain falls due, counting pauses. */
+export function stepDueAt(alert: Pick<Alert, 'escalation' | 'chainStartedAt' | 'pausedTotalMs'>, index: number): Date | null {
+  const step = alert.escalation[index];
+  if (!step) return null;
+  return new Date(alert.chainStartedAt.getTime() + step.afterMs + alert.pausedTotalMs);
+}
+
+export async function raiseAlert(deps: EngineDeps, t: Trigger): Promise<RaiseResult> {
+  return inTransaction(deps, (tx, after) => raiseAlertInTx(deps, tx, after, t));
+}
+
+export async function raiseAlertInTx(deps: EngineDeps, tx: EngineTx, after: AfterCommit, t: Trigger): Promise<RaiseResult> {
+  const now = deps.clock.now();
+  const open = await tx.openAlertForKey(t.workspaceId, t.dedupKey);
+  if (open) {
+    const updated = await tx.updateAlert(open.id, open.version, { facts: { ...open.facts, ...t.facts } }, now);
+    if (!updated) throw new Error('alert changed concurrently'); // row is locked: cannot happen
+    await tx.addEvent(t.workspaceId, open.id, { at: now, kind: 'updated', channel: 'system', details: { cause: t.cause, facts: t.facts } });
+    if (t.updateText) await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: open.id, text: t.updateText });
+    await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: open.id });
+    return { outcome: 'updated', alert: updated };
+  }
+
+  const csm = t.customer.csmId ? await tx.person(t.workspaceId, t.customer.csmId) : null;
+  if (!csm) {
+    deps.log?.warn({ customer: t.customer.externalId, type: t.type }, 'alert trigger for a customer with no CSM');
+  }
+  const ws = await tx.workspaceSettings(t.workspaceId);
+  const settings = effectiveSettings(ws?.settings, ws?.timezone);
+
+  if (csm) {
+    const cd = await tx.lastCooldown(t.workspaceId, t.customer.id, t.type, csm.id);
+    const windowMs = durationSetting(settings, 'cooldown');
+    if (cd && now.getTime() - cd.lastSentAt.getTime() < windowMs) {
+      const until = new Date(cd.lastSentAt.getTime() + windowMs);
+      await tx.addEvent(t.workspaceId, cd.alertId, {
+        at: now,
+        kind: 'suppressed',
+        channel: 'system',
+        targetId: csm.id,
+        details: { cause: t.cause, facts: t.facts, cooldownUntil: until.toISOString() },
+      });
+      return { outcome: 'suppressed', previousAlertId: cd.alertId, until };
+    }
+  }
+
+  const alert = await tx.insertAlert({
+    workspaceId: t.workspaceId,
+    customerId: t.customer.id,
+    type: t.type,
+    dedupKey: t.dedupKey,
+    assigneeId: csm?.id ?? null,
+    facts: t.facts,
+    escalation: escalationSnapshot(settings),
+    chainStartedAt: now,
+    now,
+  });
+  await tx.addEvent(t.workspaceId, alert.id, {
+    at: now,
+    kind: 'created',
+    channel: 'system',
+    targetId: csm?.id ?? null,
+    details: { cause: t.cause, facts: t.facts },
+  });
+  if (csm) await tx.setCooldown(t.workspaceId, t.customer.id, t.type, csm.id, alert.id, now);
+  const fired = await runDueSteps(deps, tx, after, alert, now);
+  return { outcome: 'created', alert: fired };
+}
+
+/**
+ * Executes every step of the chain that is due at `now`, starting after `alert.step`
+ * (step -1 … the first run executes step 0). Returns the alert with its next timer set.
+ */
+async function runDueSteps(deps: EngineDeps, tx: EngineTx, after: AfterCommit, alert: Alert, now: Date): Promise<Alert> {
+  let current = alert;
+  // `step` is the last executed step; a new alert starts at -1.
+  let nextIndex = alert.step + 1;
+  while (nextIndex < current.escalation.length) {
+    const due = stepDueAt(current, nextIndex)!;
+    if (due.getTime() > now.getTime()) break;
+    await executeStep(deps, tx, after, current, nextIndex, now);
+    const updated = await tx.updateAlert(current.id, current.version, { step: nextIndex }, now);
+    if (!updated) throw new Error('alert changed concurrently');
+    current = updated;
+    nextIndex += 1;
+  }
+  const nextDue = stepDueAt(current, nextIndex);
+  const token = current.token + 1;
+  const scheduled = await tx.updateAlert(
+    current.id,
+    current.version,
+    { token, nextActionAt: nextDue, nextActionKind: nextDue ? 'escalate' : null },
+    now,
+  );
+  if (!scheduled) throw new Error('alert changed concurrently');
+  after.timer(scheduled.id, token, nextDue);
+  return scheduled;
+}
+
+/** Who holds a role for this alert: the assignee, their manager, or the workspace's role holders. */
+async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Promise<Person[]> {
+  if (role === 'csm') {
+    const p = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
+    return p ? [p] : [];
+  }
+  if (role === 'csm_manager') {
+    const csm = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
+    const mgr = csm?.managerId ? await tx.person(alert.workspaceId, csm.managerId) : null;
+    return mgr ? [mgr] : [];
+  }
+  return tx.peopleWithRole(alert.workspaceId, role);
+}
+
+async function executeStep(deps: EngineDeps, tx: EngineTx, after: AfterCommit, alert: Alert, index: number, now: Date): Promise<void> {
+  const step = alert.escalation[index]!;
+  const holders = await roleHolders(tx, alert, step.role);
+  const label = ROLE_LABELS[step.role];
+  if (holders.length === 0) {
+    const why =
+      step.role === 'csm'
+        ? 'the customer has no CSM assigned'
+        : step.role === 'csm_manager'
+          ? 'the CSM has no manager set'
+          : `nobody in the workspace has the role ${label}`;
+    await tx.addEvent(alert.workspaceId, alert.id, {
+      at: now,
+      kind: 'escalation_skipped',
+      channel: 'system',
+      details: { step: index, role: step.role, reason: why },
+    });
+    const customer = await tx.customer(alert.workspaceId, alert.customerId);
+    for (const admin of await tx.admins(alert.workspaceId)) {
+      await enqueueFor(deps, tx, after, admin, {
+        kind: 'notice',
+        personId: admin.id,
+        alertId: alert.id,
+        text: `⚠️ Escalation step ${index + 1} (${label}) for ${customer?.name ?? 'a customer'} was skipped: ${why}. Set it up with /fincelo settings → People.`,
+      });
+    }
+    return;
+  }
+  const names: string[] = [];
+  for (const person of holders) {
+    const isNew = await tx.addRecipient(alert.id, person.id, index, now);
+    names.push(person.name);
+    if (isNew) {
+      await enqueueFor(deps, tx, after, person, {
+        kind: 'post_card',
+        alertId: alert.id,
+        personId: person.id,
+        intro: index === 0 ? undefined : `Escalated to you (${label}): nobody has acted on this alert yet.`,
+      });
+    }
+    await tx.addEvent(alert.workspaceId, alert.id, {
+      at: now,
+      kind: index === 0 ? 'notified' : 'escalated',
+      channel: 'system',
+      targetId: person.id,
+      details: { step: index, role: step.role },
+    });
+  }
+  if (index > 0) {
+    await fanOut(deps, tx, after, alert, {
+      kind: 'reply_all',
+      alertId: alert.id,
+      text: `⬆️ Escalated to ${names.join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`,
+    });
+    await fanOut(deps, tx, after, alert, { kind: 'update_cards', alertId: alert.id });
+  }
+}
+
+/** Queues a delivery to one person on their channel. */
+export async function enqueueFor(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  person: Person,
+  d: Parameters<EngineTx['enqueueDelivery']>[2],
+): Promise<void> {
+  const channel = channelFor(person, deps.enabledChannels);
+  await tx.enqueueDelivery(person.workspaceId, channel, d);
+  after.kick(channel);
+}
+
+/** Queues a thread-wide delivery (reply or card update) on every channel the alert lives on. */
+export async function fanOut(
+  _deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  alert: Alert,
+  d: Parameters<EngineTx['enqueueDelivery']>[2],
+): Promise<void> {
+  for (const channel of await tx.alertChannels(alert.id)) {
+    await tx.enqueueDelivery(alert.workspaceId, channel, d);
+    after.kick(channel);
+  }
+}
+
+/**
+ * Runs an alert timer (escalate, resume after acknowledge, wake after snooze).
+ * Does nothing when `token` is stale: the alert changed since the timer was set.
+ */
+export async function runAlertTimer(deps: EngineDeps, alertId: string, token: number): Promise<'ran' | 'stale'> {
+  return inTransaction(deps, async (tx, after) => {
+    const alert = await tx.lockAlert(null, alertId);
+    if (!alert || alert.token !== token || alert.status === 'resolved' || !alert.nextActionAt) return 'stale';
+    const now = deps.clock.now();
+    if (alert.nextActionAt.getTime() > now.getTime()) {
+      // Fired early (clock skew between processes): set the timer again for the right moment.
+      after.timer(alert.id, alert.token, alert.nextActionAt);
+      return 'stale';
+    }
+    if (alert.nextActionKind === 'escalate') {
+      await runDueSteps(deps, tx, after, alert, now);
+      return 'ran';
+    }
+    // resume (ack timeout) or wake (snooze over): the paused time no longer counts.
+    const pausedFor = alert.pausedAt ? now.getTime() - alert.pausedAt.getTime() : 0;
+    const resumed = await tx.updateAlert(
+      alert.id,
+      alert.version,
+      { status: 'open', pausedAt: null, pausedTotalMs: alert.pausedTotalMs + pausedFor },
+      now,
+    );
+    if (!resumed) throw new Error('alert changed concurrently');
+    const wake = alert.nextActionKind === 'wake';
+    await tx.addEvent(alert.workspaceId, alert.id, {
+      at: now,
+      kind: wake ? 'woke' : 'resumed',
+      channel: 'system',
+      details: { pausedMs: pausedFor },
+    });
+    await fanOut(deps, tx, after, resumed, {
+      kind: 'reply_all',
+      alertId: alert.id,
+      text: wake
+        ? '⏰ Snooze is over: this alert is back and escalation continues.'
+        : '⏱️ No resolution since it was acknowledged: escalation has resumed.',
+    });
+    await fanOut(deps, tx, after, resumed, { kind: 'update_cards', alertId: alert.id });
+    await runDueSteps(deps, tx, after, resumed, now);
+    return 'ran';
+  });
+}

@@ -1,0 +1,159 @@
+import type {
+  Alert,
+  AlertType,
+  Channel,
+  Customer,
+  Person,
+  Role,
+  TimelineEvent,
+} from './types.js';
+
+/**
+ * What the engine needs from the outside world. Implemented by src/store (PostgreSQL),
+ * src/jobs (Agenda) and the channel gateways; the engine imports none of them.
+ */
+
+/** Wall clock, injectable so rules can be tested at any moment. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Durable timers. A job scheduled here survives restarts and runs once. */
+export interface Scheduler {
+  /** Runs job `name` with `data` at `when` (immediately when in the past). */
+  at(name: string, when: Date, data: Record<string, unknown>): Promise<void>;
+  /** Removes scheduled jobs of `name` whose data contains `match`. */
+  cancel(name: string, match: Record<string, unknown>): Promise<number>;
+}
+
+
+/** A message for the outbox; `deliver:<channel>` jobs send them in order per alert. */
+export type DeliveryRequest =
+  /** Post the alert card into the person's conversation (or reply + update if the thread exists). */
+  | { kind: 'post_card'; alertId: string; personId: string; intro?: string }
+  /** Re-render the alert card in every thread of the alert on this channel. */
+  | { kind: 'update_cards'; alertId: string }
+  /** Post text as a reply in every thread of the alert on this channel. */
+  | { kind: 'reply_all'; alertId: string; text: string }
+  /** A direct message to a person outside any alert thread (admin notices, reminders). */
+  | { kind: 'notice'; personId: string; text: string; alertId?: string };
+
+export interface NewAlert {
+  workspaceId: string;
+  customerId: string;
+  type: AlertType;
+  dedupKey: string;
+  assigneeId: string | null;
+  facts: Record<string, unknown>;
+  escalation: Alert['escalation'];
+  chainStartedAt: Date;
+  now: Date;
+}
+
+export type AlertPatch = Partial<
+  Pick<
+    Alert,
+    | 'status'
+    | 'assigneeId'
+    | 'facts'
+    | 'step'
+    | 'token'
+    | 'chainStartedAt'
+    | 'pausedAt'
+    | 'pausedTotalMs'
+    | 'nextActionAt'
+    | 'nextActionKind'
+    | 'resolvedAt'
+  >
+>;
+
+/** Everything the engine reads and writes inside one database transaction. */
+export interface EngineTx {
+  workspaceSettings(workspaceId: string): Promise<{ settings: unknown; timezone: string } | null>;
+  saveWorkspaceSettings(workspaceId: string, settings: unknown): Promise<void>;
+  person(workspaceId: string, id: string): Promise<Person | null>;
+  personByExternalId(workspaceId: string, externalId: string): Promise<Person | null>;
+  peopleWithRole(workspaceId: string, role: Role): Promise<Person[]>;
+  admins(workspaceId: string): Promise<Person[]>;
+  customer(workspaceId: string, id: string): Promise<Customer | null>;
+  customerByExternalId(workspaceId: string, externalId: string): Promise<Customer | null>;
+  insertUsageReading(workspaceId: string, customerId: string, r: { used: number; limit: number; metric: string; at: Date }): Promise<void>;
+  /** Upserts an invoice by external id; returns the state it had before (null when new). */
+  upsertInvoice(
+    workspaceId: string,
+    customerId: string,
+    inv: { externalId: string; amount: number; currency: string; dueDate: string; status: string; lastCustomerResponseAt: Date | null },
+    now: Date,
+  ): Promise<{ status: string; lastCustomerResponseAt: Date | null } | null>;
+  /** Open invoices of the workspace with their customers (collections scan). */
+  openInvoices(workspaceId: string): Promise<{ customerId: string; externalId: string; amount: number; currency: string; dueDate: string; lastCustomerResponseAt: Date | null }[]>;
+  /** The open (not resolved) alert for a dedup key, locked for update. */
+  openAlertForKey(workspaceId: string, dedupKey: string): Promise<Alert | null>;
+  /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
+  lockAlert(workspaceId: string | null, alertId: string): Promise<Alert | null>;
+  insertAlert(a: NewAlert): Promise<Alert>;
+  /** Conditional update: applies only when the stored version is `expectedVersion`; bumps it. */
+  updateAlert(alertId: string, expectedVersion: number, patch: AlertPatch, now: Date): Promise<Alert | null>;
+  addEvent(workspaceId: string, alertId: string, e: TimelineEvent): Promise<void>;
+  timeline(alertId: string): Promise<TimelineEvent[]>;
+  lastCooldown(
+    workspaceId: string,
+    customerId: string,
+    type: AlertType,
+    personId: string,
+  ): Promise<{ lastSentAt: Date; alertId: string } | null>;
+  setCooldown(workspaceId: string, customerId: string, type: AlertType, personId: string, alertId: string, at: Date): Promise<void>;
+  addRecipient(alertId: string, personId: string, step: number, at: Date): Promise<boolean>;
+  recipients(alertId: string): Promise<string[]>;
+  /** Channels on which the alert has (or is about to have) a thread. */
+  alertChannels(alertId: string): Promise<Channel[]>;
+  enqueueDelivery(workspaceId: string, channel: Channel, d: DeliveryRequest): Promise<void>;
+  insertTask(t: {
+    workspaceId: string;
+    alertId: string;
+    customerId: string;
+    assigneeId: string | null;
+    title: string;
+    dueAt: Date;
+    createdBy: string | null;
+  }): Promise<string>;
+  task(taskId: string): Promise<{ id: string; workspaceId: string; alertId: string | null; title: string; dueAt: Date; status: string; assigneeId: string | null } | null>;
+  markTaskReminded(taskId: string, at: Date): Promise<boolean>;
+  insertCallLog(c: { workspaceId: string; alertId: string; customerId: string; personId: string; outcome: string; notes: string | null; at: Date }): Promise<void>;
+  /** Records an inbound event id; false when it was already processed (a retry or duplicate). */
+  rememberEvent(source: string, eventId: string, workspaceId: string): Promise<boolean>;
+}
+
+export interface EngineStore {
+  transaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+}
+
+/** A card for a chat message: the shared Adaptive Card plus plain text for notifications. */
+export interface CardMessage {
+  card: Record<string, unknown>;
+  text: string;
+}
+
+/** A conversation we can write to, as stored (conversations table). */
+export interface ConversationRef {
+  id: string;
+  externalId: string;
+  reference: Record<string, unknown>;
+  personId: string | null;
+}
+
+/**
+ * The notifier port every chat channel implements (src/bots/<channel>/gateway.ts).
+ * Deliveries call it; it knows nothing about alerts, only conversations and messages.
+ */
+export interface ChannelGateway {
+  readonly channel: Channel;
+  /** Finds or opens the person's direct conversation; null when the person cannot be reached here. */
+  openConversation(person: Person): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
+  postCard(conv: ConversationRef, msg: CardMessage): Promise<{ messageId: string }>;
+  updateCard(conv: ConversationRef, messageId: string, msg: CardMessage): Promise<void>;
+  postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;
+  postText(conv: ConversationRef, text: string): Promise<{ messageId: string }>;
+}

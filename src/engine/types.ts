@@ -1,0 +1,105 @@
+/** Domain vocabulary shared by every part of the product. */
+
+export const TIERS = ['platinum', 'good', 'average', 'poor', 'critical'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const ROLES = ['csm', 'csm_manager', 'vp_cs', 'cfo', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CHANNELS = ['slack', 'teams', 'gchat', 'whatsapp', 'playground'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ALERT_TYPES = ['usage_threshold', 'collections', 'support_risk'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
+
+export const ACTIONS = ['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  csm: 'CSM',
+  csm_manager: 'CSM Manager',
+  vp_cs: 'VP Customer Success',
+  cfo: 'CFO',
+  admin: 'Admin',
+};
+
+export const ACTION_LABELS: Record<ActionName, string> = {
+  acknowledge: 'Acknowledge',
+  log_call: 'Log Call',
+  schedule_follow_up: 'Schedule Follow-up',
+  reassign: 'Reassign',
+  snooze: 'Snooze 24h',
+  resolve: 'Mark Resolved',
+};
+
+export interface Person {
+  id: string;
+  workspaceId: string;
+  externalId: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  isAdmin: boolean;
+  managerId: string | null;
+  timezone: string;
+  preferredChannel: Channel | null;
+  identities: Partial<Record<Channel, Record<string, string>>>;
+}
+
+export interface Customer {
+  id: string;
+  workspaceId: string;
+  externalId: string;
+  name: string;
+  tier: Tier;
+  csmId: string | null;
+  arr: number | null;
+  domains: string[];
+}
+
+export interface EscalationStep {
+  role: Role;
+  afterMs: number;
+}
+
+export type NextActionKind = 'escalate' | 'resume' | 'wake';
+
+export interface Alert {
+  id: string;
+  workspaceId: string;
+  customerId: string;
+  type: AlertType;
+  dedupKey: string;
+  status: AlertStatus;
+  assigneeId: string | null;
+  facts: Record<string, unknown>;
+  escalation: EscalationStep[];
+  step: number;
+  token: number;
+  version: number;
+  chainStartedAt: Date;
+  pausedAt: Date | null;
+  pausedTotalMs: number;
+  nextActionAt: Date | null;
+  nextActionKind: NextActionKind | null;
+  resolvedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TimelineEvent {
+  at: Date;
+  kind: string;
+  actorId?: string | null;
+  targetId?: string | null;
+  channel?: Channel | 'api' | 'system' | null;
+  details?: Record<string, unknown>;
+}
+
+/** Where an inbound action came from: the channel, and the platform's event id when it has one. */
+export interface ActionSource {
+  channel: Channel | 'api';
+  eventId?: string;
+}

@@ -1,0 +1,162 @@
+import { channelFor, type CardMessage, type Channel, type ChannelGateway, type ConversationRef, type Person } from '../engine/index.js';
+import type { ClaimedDelivery, DeliveriesRepo } from '../store/deliveries-repo.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../api/metrics.js';
+
+/** Renders an alert's card for one viewer (injected by the composition root). */
+export type CardRenderer = (alertId: string, opts: { intro?: string | null; viewer: Person; channel: Channel }) => Promise<CardMessage | null>;
+
+export interface DeliveryWorkerOptions {
+  gateway: ChannelGateway;
+  repo: DeliveriesRepo;
+  renderCard: CardRenderer;
+  log: Logger;
+  metrics?: Metrics;
+  /** Attempts before a delivery is given up and reported (default 6). */
+  maxAttempts?: number;
+  /** Deliveries sent in parallel (different alerts/people; one thread is always in order). */
+  parallel?: number;
+  enabledChannels: ReadonlySet<Channel>;
+}
+
+/** An error a gateway throws when retrying cannot help (unknown user, revoked token …). */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** Exponential backoff with full jitter: ~2s, 4s, 8s … capped at 5 minutes. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const cap = Math.min(300_000, 1000 * 2 ** attempt);
+  return Math.max(500, Math.round(cap * (0.5 + random() * 0.5)));
+}
+
+/**
+ * Drains the outbox for one channel: `deliver:<channel>` jobs call `drain()`; only the process
+ * that runs that channel defines the job, so a Slack delivery is sent by the Slack process.
+ */
+export function createDeliveryWorker(o: DeliveryWorkerOptions) {
+  const maxAttempts = o.maxAttempts ?? 6;
+  const channel = o.gateway.channel;
+
+  async function conversationFor(d: ClaimedDelivery, person: Person): Promise<ConversationRef | null> {
+    const known = await o.repo.conversationFor(d.workspaceId, channel, person.id);
+    if (known) return known;
+    const opened = await o.gateway.openConversation(person);
+    if (!opened) return null;
+    return o.repo.saveConversation(d.workspaceId, channel, person.id, opened.externalId, opened.reference ?? {});
+  }
+
+  async function send(d: ClaimedDelivery, done: Set<string>): Promise<void> {
+    const r = d.request;
+    if (r.kind === 'post_card' || r.kind === 'notice') {
+      const person = await o.repo.person(r.personId);
+      if (!person) return; // person deleted since: nothing to send
+      const conv = await conversationFor(d, person);
+      if (!conv) throw new PermanentDeliveryError(`${person.name} cannot be reached on ${channel} (no ${channel} identity found).`);
+      if (r.kind === 'notice') {
+        await o.gateway.postText(conv, r.text);
+        return;
+      }
+      const msg = await o.renderCard(r.alertId, { intro: r.intro ?? null, viewer: person, channel });
+      if (!msg) return;
+      const existing = await o.repo.thread(r.alertId, conv.id);
+      if (existing?.rootMessageId) {
+        // Already has this alert in this conversation: keep one root, update it, reply in its thread.
+        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, person));
+        if (r.intro) await o.gateway.postReply(conv, existing.rootMessageId, r.intro);
+        return;
+      }
+      const { messageId } = await o.gateway.postCard(conv, msg);
+      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId);
+      return;
+    }
+    for (const t of await o.repo.threads(r.alertId, channel)) {
+      if (!t.rootMessageId || done.has(t.id)) continue;
+      if (r.kind === 'reply_all') {
+        await o.gateway.postReply(t.conversation, t.rootMessageId, r.text);
+      } else {
+        const viewer = t.personId ? await o.repo.person(t.personId) : null;
+        if (!viewer) continue;
+        await o.gateway.updateCard(t.conversation, t.rootMessageId, await renderFor(r.alertId, viewer));
+      }
+      done.add(t.id);
+    }
+  }
+
+  async function renderFor(alertId: string, viewer: Person): Promise<CardMessage> {
+    const msg = await o.renderCard(alertId, { viewer, channel });
+    if (!msg) throw new PermanentDeliveryError('alert no longer exists');
+    return msg;
+  }
+
+  async function handle(d: ClaimedDelivery): Promise<void> {
+    const done = new Set(d.request.done ?? []);
+    try {
+      await send(d, done);
+      await o.repo.markSent(d.id);
+      o.metrics?.deliveries.inc({ channel, outcome: 'sent' });
+    } catch (err) {
+      const message = (err as Error).message;
+      const permanent = err instanceof PermanentDeliveryError;
+      if (!permanent && d.attempts < maxAttempts) {
+        const retryAfter = (err as { retryAfterMs?: number }).retryAfterMs;
+        await o.repo.retryLater(d.id, retryAfter ?? backoffMs(d.attempts), message, [...done]);
+        o.metrics?.deliveries.inc({ channel, outcome: 'retry' });
+        o.log.warn({ delivery: d.id, channel, attempt: d.attempts, err: message }, 'delivery failed; will retry');
+        return;
+      }
+      await o.repo.markFailed(d.id, message);
+      o.metrics?.deliveries.inc({ channel, outcome: 'failed' });
+      o.log.error({ delivery: d.id, channel, err: message }, 'delivery failed for good');
+      if (d.alertId) {
+        await o.repo.recordFailure(d.workspaceId, d.alertId, channel, d.personId, message);
+        for (const admin of await o.repo.admins(d.workspaceId)) {
+          if (d.request.kind === 'notice' && d.personId === admin.id) continue; // do not loop on a failing notice
+          const adminChannel = channelFor(admin, o.enabledChannels);
+          await o.repo.enqueueNotice(
+            d.workspaceId,
+            adminChannel,
+            admin.id,
+            `⚠️ A ${channel} message about an alert could not be delivered after ${d.attempts} attempts: ${message}`,
+          );
+        }
+      }
+    }
+  }
+
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  /** Sends everything that is due; concurrent calls coalesce into one pass plus a re-check. */
+  async function drain(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        for (;;) {
+          const batch = await o.repo.claim(channel, o.parallel ?? 8);
+          if (batch.length === 0) break;
+          await Promise.all(batch.map(handle));
+          total += batch.length;
+        }
+      } while (again);
+      return total;
+    })();
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  }
+
+  return { drain, channel };
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;

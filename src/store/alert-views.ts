@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import { buildAlertView } from '../cards/build-view.js';
+import type { AlertView } from '../cards/alert-view.js';
+import { ROLE_LABELS, type Alert, type Person, type TimelineEvent } from '../engine/types.js';
+import { toAlert, toCustomer, toPerson } from './engine-store.js';
+
+/** Reads what an alert card needs and builds its view. */
+export async function loadAlertView(
+  pool: pg.Pool | pg.PoolClient,
+  alertId: string,
+  opts: { intro?: string | null; viewer?: Person | null; publicUrl?: string | null } = {},
+): Promise<{ view: AlertView; alert: Alert } | null> {
+  const a = (await pool.query('SELECT a.*, w.timezone AS ws_timezone FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1', [alertId])).rows[0];
+  if (!a) return null;
+  const alert = toAlert(a);
+  const people = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [alert.workspaceId])).rows.map(toPerson);
+  const customer = toCustomer((await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0]);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const assignee = alert.assigneeId ? (byId.get(alert.assigneeId) ?? null) : null;
+  const next = alert.escalation[alert.step + 1];
+  let nextHolders: Person[] = [];
+  if (next?.role === 'csm') nextHolders = assignee ? [assignee] : [];
+  else if (next?.role === 'csm_manager') nextHolders = assignee?.managerId && byId.get(assignee.managerId) ? [byId.get(assignee.managerId)!] : [];
+  else if (next) nextHolders = people.filter((p) => p.role === next.role);
+  let resolvedBy: string | null = null;
+  if (alert.status === 'resolved') {
+    const ev = (await pool.query(`SELECT actor_id FROM alert_events WHERE alert_id = $1 AND kind IN ('resolved','auto_resolved') ORDER BY id DESC LIMIT 1`, [alertId])).rows[0];
+    resolvedBy = ev?.actor_id ? (byId.get(ev.actor_id)?.name ?? null) : ev ? 'Fincelo (automatic)' : null;
+  }
+  const view = buildAlertView({
+    alert,
+    customer,
+    assignee,
+    nextHolders,
+    csms: people.filter((p) => p.role === 'csm'),
+    timezone: opts.viewer?.timezone ?? (a.ws_timezone as string) ?? 'UTC',
+    intro: opts.intro ?? null,
+    resolvedBy,
+    publicUrl: opts.publicUrl ?? null,
+  });
+  return { view, alert };
+}
+
+/** The alert as the HTTP API shows it. */
+export async function alertForApi(pool: pg.Pool, workspaceId: string, alertId: string, withTimeline: boolean): Promise<Record<string, unknown> | null> {
+  const rows = (await pool.query(ALERT_SELECT + ' WHERE a.workspace_id = $1 AND a.id = $2', [workspaceId, alertId])).rows;
+  if (!rows[0]) return null;
+  const out = apiAlert(rows[0]);
+  if (withTimeline) {
+    const events = (
+      await pool.query(
+        `SELECT e.*, pa.external_id AS actor_ext, pt.external_id AS target_ext FROM alert_events e
+         LEFT JOIN people pa ON pa.id = e.actor_id LEFT JOIN people pt ON pt.id = e.target_id
+         WHERE e.alert_id = $1 ORDER BY e.id`,
+        [alertId],
+      )
+    ).rows;
+    out.timeline = events.map((e) => ({
+      at: (e.at as Date).toISOString(),
+      kind: e.kind,
+      actorExternalId: e.actor_ext ?? undefined,
+      targetExternalId: e.target_ext ?? undefined,
+      channel: e.channel ?? undefined,
+      details: e.details,
+    }));
+    out.recipients = (
+      await pool.query('SELECT p.external_id FROM alert_recipients r JOIN people p ON p.id = r.person_id WHERE r.alert_id = $1 ORDER BY r.step, r.notified_at', [alertId])
+    ).rows.map((r) => r.external_id);
+  }
+  return out;
+}
+
+export async function listAlertsForApi(pool: pg.Pool, workspaceId: string, status: string | undefined, limit: number): Promise<Record<string, unknown>[]> {
+  const params: unknown[] = [workspaceId, limit];
+  let where = ' WHERE a.workspace_id = $1';
+  if (status) {
+    params.push(status);
+    where += ` AND a.status = $3`;
+  }
+  const rows = (await pool.query(ALERT_SELECT + where + ' ORDER BY a.created_at DESC LIMIT $2', params)).rows;
+  return rows.map(apiAlert);
+}
+
+const ALERT_SELECT = `SELECT a.*, c.external_id AS customer_ext, c.name AS customer_name, p.external_id AS assignee_ext
+  FROM alerts a JOIN customers c ON c.id = a.customer_id LEFT JOIN people p ON p.id = a.assignee_id`;
+
+function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
+  const a = toAlert(r);
+  const current = a.escalation[Math.max(0, a.step)];
+  return {
+    id: a.id,
+    type: a.type,
+    status: a.status,
+    customerExternalId: r.customer_ext,
+    customerName: r.customer_name,
+    assigneeExternalId: r.assignee_ext ?? null,
+    escalationStep: a.step + 1,
+    escalationRole: current ? current.role : null,
+    escalationRoleLabel: current ? ROLE_LABELS[current.role] : null,
+    escalation: a.escalation.map((s) => ({ role: s.role, afterMs: s.afterMs })),
+    facts: a.facts,
+    version: a.version,
+    nextActionAt: a.nextActionAt?.toISOString() ?? null,
+    nextActionKind: a.nextActionKind,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+    resolvedAt: a.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+export type { TimelineEvent };

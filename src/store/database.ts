@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import * as schema from './schema.js';
+import { startEmbeddedDatabase, type EmbeddedServer } from './embedded.js';
+
+// Postgres returns bigint/numeric as strings; our bigints (ids, durations) fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Db = NodePgDatabase<typeof schema>;
+
+/** The product's one connection pool and its typed query layer, whichever database is behind it. */
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  /** 'embedded' = PGlite in this process (single connection), 'server' = PostgreSQL server. */
+  kind: 'embedded' | 'server';
+  /** Where the embedded data lives, for messages. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedServer | undefined;
+  let connectionString = opts.databaseUrl;
+  if (!connectionString) {
+    embedded = await startEmbeddedDatabase(opts.dataDir);
+    connectionString = embedded.connectionString;
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    // PGlite serves one connection (see embedded.ts). A query that waits longer than this for
+    // it means code held a transaction while asking for a second connection: fail loudly.
+    max: embedded ? 1 : (opts.poolMax ?? 10),
+    connectionTimeoutMillis: embedded ? 60_000 : 10_000,
+  });
+  pool.on('error', () => {
+    /* idle client errors (server restart) are retried by the next checkout */
+  });
+  return {
+    pool,
+    db: drizzle(pool, { schema }),
+    kind: embedded ? 'embedded' : 'server',
+    location: embedded ? embedded.dataDir : redactUrl(connectionString),
+    async close() {
+      await pool.end().catch(() => {});
+      await embedded?.stop();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import type { Channel, ConversationRef, DeliveryRequest, Person } from '../engine/index.js';
+import { toPerson } from './engine-store.js';
+
+export interface ClaimedDelivery {
+  id: number;
+  workspaceId: string;
+  alertId: string | null;
+  channel: Channel;
+  personId: string | null;
+  attempts: number;
+  request: DeliveryRequest & { done?: string[] };
+}
+
+export interface ThreadRow {
+  id: string;
+  conversation: ConversationRef;
+  rootMessageId: string | null;
+  personId: string | null;
+}
+
+/** How long a claimed delivery stays leased before another worker may take it again. */
+const LEASE = "interval '2 minutes'";
+
+/** SQL for the delivery outbox (see schema `deliveries`). */
+export function createDeliveriesRepo(pool: pg.Pool) {
+  return {
+    /**
+     * Claims up to `limit` deliveries that are the oldest unsent one of their queue (per alert,
+     * or per person for notices), so messages of one thread are sent in order.
+     */
+    async claim(channel: Channel, limit: number): Promise<ClaimedDelivery[]> {
+      const rows = (
+        await pool.query(
+          `UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = now() + ${LEASE}
+           WHERE d.id IN (
+             SELECT x.id FROM deliveries x
+             WHERE x.channel = $1 AND x.status = 'pending' AND x.next_attempt_at <= now()
+               AND NOT EXISTS (
+                 SELECT 1 FROM deliveries y WHERE y.channel = x.channel AND y.id < x.id AND y.status IN ('pending', 'sending')
+                   AND ((x.alert_id IS NOT NULL AND y.alert_id = x.alert_id) OR (x.alert_id IS NULL AND y.alert_id IS NULL AND y.person_id = x.person_id)))
+             ORDER BY x.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+           RETURNING d.*`,
+          [channel, limit],
+        )
+      ).rows;
+      return rows
+        .map((r) => ({
+          id: Number(r.id),
+          workspaceId: r.workspace_id,
+          alertId: r.alert_id,
+          channel: r.channel,
+          personId: r.person_id,
+          attempts: r.attempts,
+          request: r.payload,
+        }))
+        .sort((a, b) => a.id - b.id);
+    },
+    async markSent(id: number): Promise<void> {
+      await pool.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`, [id]);
+    },
+    async retryLater(id: number, delayMs: number, error: string, done: string[]): Promise<void> {
+      await pool.query(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = now() + ($2::int * interval '1 millisecond'), last_error = $3,
+           payload = jsonb_set(payload, '{done}', $4::jsonb) WHERE id = $1`,
+        [id, Math.round(delayMs), error.slice(0, 2000), JSON.stringify(done)],
+      );
+    },
+    async markFailed(id: number, error: string): Promise<void> {
+      await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [id, error.slice(0, 2000)]);
+    },
+    /** Releases deliveries whose worker died mid-send (lease expired). */
+    async releaseExpiredLeases(): Promise<number> {
+      const r = await pool.query(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < now()`);
+      return r.rowCount ?? 0;
+    },
+    async channelsWithDueWork(): Promise<Channel[]> {
+      const r = await pool.query(`SELECT DISTINCT channel FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()`);
+      return r.rows.map((x) => x.channel);
+    },
+    async person(personId: string): Promise<Person | null> {
+      const r = (await pool.query('SELECT * FROM people WHERE id = $1', [personId])).rows[0];
+      return r ? toPerson(r) : null;
+    },
+    async conversationFor(workspaceId: string, channel: Channel, personId: string): Promise<ConversationRef | null> {
+      const r = (
+        await pool.query('SELECT * FROM conversations WHERE workspace_id = $1 AND channel = $2 AND person_id = $3 ORDER BY created_at LIMIT 1', [
+          workspaceId,
+          channel,
+          personId,
+        ])
+      ).rows[0];
+      return r ? { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id } : null;
+    },
+    async saveConversation(workspaceId: string, channel: Channel, personId: string, externalId: string, reference: Record<string, unknown>): Promise<ConversationRef> {
+      const r = (
+        await pool.query(
+          `INSERT INTO conversations (workspace_id, channel, person_id, external_id, reference) VALUES ($1,$2,$3,$4,$5)
+           ON CONFLICT (workspace_id, channel, external_id) DO UPDATE SET person_id = COALESCE(conversations.person_id, EXCLUDED.person_id),
+             reference = conversations.reference || EXCLUDED.reference
+           RETURNING *`,
+          [workspaceId, channel, personId, externalId, JSON.stringify(reference)],
+        )
+      ).rows[0];
+      return { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id };
+    },
+    async threads(alertId: string, channel: Channel): Promise<ThreadRow[]> {
+      const rows = (
+        await pool.query(
+          `SELECT t.id, t.root_message_id, c.id AS conv_id, c.external_id, c.reference, c.person_id FROM alert_threads t
+           JOIN conversations c ON c.id = t.conversation_id WHERE t.alert_id = $1 AND t.channel = $2 ORDER BY t.created_at`,
+          [alertId, channel],
+        )
+      ).rows;
+      return rows.map((r) => ({
+        id: r.id,
+        rootMessageId: r.root_message_id,
+        personId: r.person_id,
+        conversation: { id: r.conv_id, externalId: r.external_id, reference: r.reference, personId: r.person_id },
+      }));
+    },
+    async thread(alertId: string, conversationId: string): Promise<{ id: string; rootMessageId: string | null } | null> {
+      const r = (await pool.query('SELECT id, root_message_id FROM alert_threads WHERE alert_id = $1 AND conversation_id = $2', [alertId, conversationId])).rows[0];
+      return r ? { id: r.id, rootMessageId: r.root_message_id } : null;
+    },
+    async saveThread(workspaceId: string, alertId: string, channel: Channel, conversationId: string, rootMessageId: string): Promise<void> {
+      await pool.query(
+        `INSERT INTO alert_threads (workspace_id, alert_id, channel, conversation_id, root_message_id) VALUES ($1,$2,$3,$4,$5)
+         ON CONFLICT (alert_id, conversation_id) DO UPDATE SET root_message_id = EXCLUDED.root_message_id`,
+        [workspaceId, alertId, channel, conversationId, rootMessageId],
+      );
+    },
+    async recordFailure(workspaceId: string, alertId: string, channel: Channel, personId: string | null, error: string): Promise<void> {
+      await pool.query(
+        `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),'delivery_failed',$3,$4,$5)`,
+        [workspaceId, alertId, personId, channel, JSON.stringify({ error: error.slice(0, 500) })],
+      );
+    },
+    async admins(workspaceId: string): Promise<Person[]> {
+      return (await pool.query(`SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = 'admin')`, [workspaceId])).rows.map(toPerson);
+    },
+    async enqueueNotice(workspaceId: string, channel: Channel, personId: string, text: string): Promise<void> {
+      const payload: DeliveryRequest = { kind: 'notice', personId, text };
+      await pool.query(`INSERT INTO deliveries (workspace_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,'notice',$4)`, [
+        workspaceId,
+        channel,
+        personId,
+        JSON.stringify(payload),
+      ]);
+    },
+  };
+}
+
+export type DeliveriesRepo = ReturnType<typeof createDeliveriesRepo>;

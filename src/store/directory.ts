@@ -1,0 +1,127 @@
+import type pg from 'pg';
+import type { Channel, Role, Tier } from '../engine/index.js';
+import { InputError } from '../engine/index.js';
+import { toCustomer, toPerson } from './engine-store.js';
+
+export interface PersonInput {
+  externalId: string;
+  name: string;
+  email?: string | null;
+  role: Role;
+  managerExternalId?: string | null;
+  timezone?: string;
+  preferredChannel?: Channel | null;
+  identities?: Record<string, Record<string, string>>;
+  isAdmin?: boolean;
+}
+
+export interface CustomerInput {
+  externalId: string;
+  name: string;
+  tier: Tier;
+  csmExternalId?: string | null;
+  domains?: string[];
+  arr?: number | null;
+}
+
+/** Upserts people by externalId (managers may be in the same batch, in any order). */
+export async function upsertPeople(pool: pg.Pool, workspaceId: string, people: PersonInput[]): Promise<{ externalId: string; id: string }[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out: { externalId: string; id: string }[] = [];
+    for (const p of people) {
+      const r = await client.query(
+        `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, preferred_channel, identities)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+         ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role,
+           is_admin = EXCLUDED.is_admin, timezone = EXCLUDED.timezone, preferred_channel = EXCLUDED.preferred_channel,
+           identities = people.identities || EXCLUDED.identities, updated_at = now()
+         RETURNING id`,
+        [
+          workspaceId,
+          p.externalId,
+          p.name,
+          p.email ?? null,
+          p.role,
+          p.isAdmin ?? p.role === 'admin',
+          p.timezone ?? 'UTC',
+          p.preferredChannel ?? null,
+          JSON.stringify(p.identities ?? {}),
+        ],
+      );
+      out.push({ externalId: p.externalId, id: r.rows[0].id });
+    }
+    for (const p of people) {
+      if (p.managerExternalId === undefined) continue;
+      let managerId: string | null = null;
+      if (p.managerExternalId) {
+        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, p.managerExternalId]);
+        if (!m.rows[0]) {
+          throw new InputError(`Unknown manager "${p.managerExternalId}" for ${p.externalId}: add the manager as a person (in this request or before).`, {
+            managerExternalId: 'no person with this externalId',
+          });
+        }
+        managerId = m.rows[0].id;
+        if (p.managerExternalId === p.externalId) throw new InputError(`${p.externalId} cannot be their own manager.`, { managerExternalId: 'must be someone else' });
+      }
+      await client.query('UPDATE people SET manager_id = $3 WHERE workspace_id = $1 AND external_id = $2', [workspaceId, p.externalId, managerId]);
+    }
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function upsertCustomers(pool: pg.Pool, workspaceId: string, customers: CustomerInput[]): Promise<{ externalId: string; id: string }[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out: { externalId: string; id: string }[] = [];
+    for (const c of customers) {
+      let csmId: string | null = null;
+      if (c.csmExternalId) {
+        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, c.csmExternalId]);
+        if (!m.rows[0]) throw new InputError(`Unknown CSM "${c.csmExternalId}" for customer ${c.externalId}: add them with POST /api/v1/people first.`, { csmExternalId: 'no person with this externalId' });
+        csmId = m.rows[0].id;
+      }
+      const r = await client.query(
+        `INSERT INTO customers (workspace_id, external_id, name, tier, csm_id, domains, arr) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = EXCLUDED.name, tier = EXCLUDED.tier, csm_id = EXCLUDED.csm_id,
+           domains = EXCLUDED.domains, arr = EXCLUDED.arr, updated_at = now()
+         RETURNING id`,
+        [workspaceId, c.externalId, c.name, c.tier, csmId, JSON.stringify(c.domains ?? []), c.arr ?? null],
+      );
+      out.push({ externalId: c.externalId, id: r.rows[0].id });
+    }
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listPeople(pool: pg.Pool, workspaceId: string) {
+  return (await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [workspaceId])).rows.map(toPerson);
+}
+
+export async function listCustomers(pool: pg.Pool, workspaceId: string) {
+  return (await pool.query('SELECT * FROM customers WHERE workspace_id = $1 ORDER BY name', [workspaceId])).rows.map(toCustomer);
+}
+
+export async function personById(pool: pg.Pool, workspaceId: string, id: string) {
+  const r = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND id = $2', [workspaceId, id])).rows[0];
+  return r ? toPerson(r) : null;
+}
+
+export async function personByExternalId(pool: pg.Pool, workspaceId: string, externalId: string) {
+  const r = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, externalId])).rows[0];
+  return r ? toPerson(r) : null;
+}
