@@ -168,6 +168,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
     }
     if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
+      app.get('/playground', (_req, res) => res.redirect(301, '/playground/'));
       app.use('/playground', express.json({ limit: '1mb' }), playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND }));
       app.get('/', (_req, res) => res.redirect('/playground/'));
     }
@@ -178,7 +179,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
     });
-    cleanup.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanup.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections(); // keep-alive sockets would otherwise hold close() open
+        }),
+    );
     server.on('error', (err) => log.error({ err }, 'HTTP server error'));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;

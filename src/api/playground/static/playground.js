@@ -63,7 +63,13 @@
   // ---------------------------------------------------------------------------------------------
   // HTTP
 
+  // A ?workspaceId=… on the page's URL picks the workspace; it is passed on to every API call.
+  var workspaceQuery = new URLSearchParams(location.search).get('workspaceId');
+
   function api(path, options) {
+    if (workspaceQuery) {
+      path += (path.indexOf('?') === -1 ? '?' : '&') + 'workspaceId=' + encodeURIComponent(workspaceQuery);
+    }
     var init = { headers: { Accept: 'application/json' }, cache: 'no-store' };
     if (options && options.body !== undefined) {
       init.method = options.method || 'POST';
@@ -78,7 +84,9 @@
         } catch (e) {
           body = null;
         }
-        return { ok: res.ok, status: res.status, body: body };
+        // Errors come as {"ok": false, "message"} or {"error"}; expose either as `message`.
+        var message = body && (body.message || (typeof body.error === 'string' ? body.error : null));
+        return { ok: res.ok, status: res.status, body: body, message: message || null };
       });
     });
   }
@@ -116,6 +124,8 @@
     };
     node.addEventListener('click', close);
     el.toasts.appendChild(node);
+    // Keep the stack short: the oldest toasts make way.
+    while (el.toasts.children.length > 4) el.toasts.removeChild(el.toasts.firstChild);
     setTimeout(close, isError ? ERROR_TOAST_MS : TOAST_MS);
   }
 
@@ -195,7 +205,8 @@
       });
       t.lastActivity = last;
       var lastReply = t.replies[t.replies.length - 1];
-      t.activityKey = (t.root.updatedAt || '') + '|' + (lastReply ? lastReply.id : '') + '|' + t.replies.length;
+      t.activityKey =
+        (t.root.updatedAt || '') + '|' + (lastReply ? lastReply.id : '') + '|' + t.replies.length;
     });
     // Most recent activity first, like a chat client.
     threads.sort(function (a, b) {
@@ -207,7 +218,9 @@
 
   function findThreadForAlert(threads, alertId) {
     return threads.find(function (t) {
-      return t.root.alertId === alertId || (t.root.card && JSON.stringify(t.root.card).indexOf(alertId) !== -1);
+      return (
+        t.root.alertId === alertId || (t.root.card && JSON.stringify(t.root.card).indexOf(alertId) !== -1)
+      );
     });
   }
 
@@ -216,7 +229,9 @@
     el.threadsEmpty.hidden = threads.length > 0;
     if (!threads.length) {
       el.threadsEmpty.textContent = state.loaded
-        ? 'No alerts for ' + (person ? person.name : 'this person') + ' yet. Simulate a usage reading below to create one.'
+        ? 'No alerts for ' +
+          (person ? person.name : 'this person') +
+          ' yet. Simulate a usage reading below to create one.'
         : 'Loading…';
     }
     // Rebuild the list in place, reusing nodes by root id to keep focus and hover stable.
@@ -258,7 +273,10 @@
       setText(li.querySelector('.thread-title'), s.title);
       setText(li.querySelector('.thread-subtitle'), s.subtitle);
       var n = t.replies.length;
-      setText(li.querySelector('.thread-replies'), n === 0 ? 'No replies' : n === 1 ? '1 reply' : n + ' replies');
+      setText(
+        li.querySelector('.thread-replies'),
+        n === 0 ? 'No replies' : n === 1 ? '1 reply' : n + ' replies',
+      );
       setText(li.querySelector('.thread-time'), formatTime(t.lastActivity));
       if (el.threads.children[index] !== li) el.threads.insertBefore(li, el.threads.children[index] || null);
     });
@@ -274,11 +292,34 @@
   // ---------------------------------------------------------------------------------------------
   // Adaptive Cards
 
+  function colors(base) {
+    return {
+      default: { default: base, subtle: '#5F6B7A' },
+      dark: { default: '#101828', subtle: '#475467' },
+      light: { default: '#FFFFFF', subtle: '#E4E7EC' },
+      accent: { default: '#2456D6', subtle: '#5B7FE0' },
+      good: { default: '#067647', subtle: '#3B8F6A' },
+      warning: { default: '#B54708', subtle: '#C4733D' },
+      attention: { default: '#B42318', subtle: '#C6534A' },
+    };
+  }
+
+  // A complete host config: the SDK fills only what is passed, so container styles are spelled out.
   var hostConfig = new AC.HostConfig({
     fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
     supportsInteractivity: true,
+    fontSizes: { small: 12, default: 14, medium: 16, large: 20, extraLarge: 24 },
+    fontWeights: { lighter: 300, default: 400, bolder: 600 },
     spacing: { small: 4, default: 10, medium: 16, large: 24, extraLarge: 32, padding: 16 },
     separator: { lineThickness: 1, lineColor: '#E3E6EB' },
+    containerStyles: {
+      default: { backgroundColor: '#FFFFFF', foregroundColors: colors('#1F2328') },
+      emphasis: { backgroundColor: '#F4F6FA', foregroundColors: colors('#1F2328') },
+      accent: { backgroundColor: '#E9EFFD', foregroundColors: colors('#1F2328') },
+      good: { backgroundColor: '#ECFDF3', foregroundColors: colors('#1F2328') },
+      attention: { backgroundColor: '#FEF3F2', foregroundColors: colors('#1F2328') },
+      warning: { backgroundColor: '#FFFAEB', foregroundColors: colors('#1F2328') },
+    },
     actions: {
       // An open alert offers six actions (as in Teams); the SDK's default is five.
       maxActions: 6,
@@ -289,11 +330,37 @@
       actionAlignment: 'left',
     },
     factSet: {
-      title: { color: 'default', size: 'default', isSubtle: true, weight: 'default', wrap: true, maxWidth: 160 },
+      title: {
+        color: 'default',
+        size: 'default',
+        isSubtle: true,
+        weight: 'default',
+        wrap: true,
+        maxWidth: 160,
+      },
       value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
-      spacing: 10,
+      spacing: 12,
     },
   });
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  // TextBlocks accept a little markdown; support the part cards use (bold, links, line breaks)
+  // on escaped text, so nothing from a card can inject HTML.
+  AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    result.outputHtml = escapeHtml(text)
+      .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>')
+      .replace(
+        /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g,
+        '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>',
+      )
+      .replace(/\n/g, '<br>');
+    result.didProcess = true;
+  };
 
   /** Renders card JSON into a DOM node, or returns null when the SDK cannot make sense of it. */
   function renderCard(json) {
@@ -331,7 +398,13 @@
     delete data.alertId;
     delete data.action;
     delete data.version;
-    submitAction({ personId: state.personId, alertId: alertId, action: name, version: version, params: data });
+    submitAction({
+      personId: state.personId,
+      alertId: alertId,
+      action: name,
+      version: version,
+      params: data,
+    });
   }
 
   function submitAction(body) {
@@ -339,7 +412,7 @@
     setBusy(true);
     api('api/actions', { body: body })
       .then(function (res) {
-        var msg = res.body && res.body.message;
+        var msg = res.message;
         if (res.ok && res.body && res.body.ok !== false) toast(msg || 'Done.', false);
         else toast(msg || 'The action failed (HTTP ' + res.status + ').', true);
       })
@@ -384,7 +457,8 @@
     el.thread.hidden = false;
     el.threadEmpty.hidden = true;
     var shown = state.shown;
-    if (shown.rootId !== thread.root.id) {
+    var firstRender = shown.rootId !== thread.root.id;
+    if (firstRender) {
       shown = state.shown = { rootId: thread.root.id, cardKey: null, replyKeys: new Map() };
       el.card.replaceChildren();
       el.replies.replaceChildren();
@@ -428,7 +502,8 @@
     el.repliesHeader.hidden = thread.replies.length === 0;
     el.repliesHeader.textContent =
       thread.replies.length === 1 ? '1 reply' : thread.replies.length + ' replies';
-    if (appended && nearBottom) el.thread.scrollTop = el.thread.scrollHeight;
+    // Follow new replies like a chat, but only if the reader was already at the bottom.
+    if (appended && nearBottom && !firstRender) el.thread.scrollTop = el.thread.scrollHeight;
   }
 
   function isNearBottom() {
@@ -559,22 +634,54 @@
     var valid = state.people.some(function (p) {
       return p.id === person;
     });
+    if (!valid && state.wantedAlertId) {
+      // A link to an alert (#alert=<id>) names no person: open it as the first person who has it.
+      return findPersonWithAlert(state.wantedAlertId).then(function (found) {
+        var fallback = state.people[0] && state.people[0].id;
+        if (found || fallback) setPerson(found || fallback);
+      });
+    }
     var personId = valid ? person : state.people[0] && state.people[0].id;
     if (!personId) return;
     setPerson(personId, thread && /^\d+$/.test(thread) ? Number(thread) : undefined);
+  }
+
+  function findPersonWithAlert(alertId) {
+    var people = state.people.slice();
+    var next = function () {
+      var p = people.shift();
+      if (!p) return Promise.resolve(null);
+      return api('api/messages?personId=' + encodeURIComponent(p.id))
+        .then(function (res) {
+          var messages = (res.ok && res.body && res.body.messages) || [];
+          return findThreadForAlert(buildThreads(messages), alertId) ? p.id : next();
+        })
+        .catch(next);
+    };
+    return next();
   }
 
   // ---------------------------------------------------------------------------------------------
   // Start-up
 
   function roleLabel(role) {
-    var labels = { csm: 'CSM', csm_manager: 'CSM Manager', vp_cs: 'VP Customer Success', cfo: 'CFO', admin: 'Admin' };
+    var labels = {
+      csm: 'CSM',
+      csm_manager: 'CSM Manager',
+      vp_cs: 'VP Customer Success',
+      cfo: 'CFO',
+      admin: 'Admin',
+    };
     return labels[role] || role || '';
   }
 
   function loadPeople() {
     return api('api/people').then(function (res) {
-      if (!res.ok || !res.body || !Array.isArray(res.body.people)) throw new Error('HTTP ' + res.status);
+      if (!res.ok || !res.body || !Array.isArray(res.body.people)) {
+        var err = new Error(res.message || 'HTTP ' + res.status);
+        err.shown = !!res.message;
+        throw err;
+      }
       state.people = res.body.people;
       el.workspaceName.textContent = res.body.workspaceName ? ' · ' + res.body.workspaceName : '';
       el.personSelect.replaceChildren();
@@ -587,7 +694,8 @@
       el.personSelect.disabled = state.people.length === 0;
       if (!state.people.length) {
         el.threadsEmpty.hidden = false;
-        el.threadsEmpty.textContent = 'This workspace has no people yet. Add people with the API or /fincelo settings.';
+        el.threadsEmpty.textContent =
+          'This workspace has no people yet. Add people with the API or /fincelo settings.';
       }
     });
   }
@@ -600,7 +708,8 @@
         res.body.customers.forEach(function (c) {
           var option = document.createElement('option');
           option.value = c.externalId;
-          option.textContent = c.name + (c.tier ? ' (' + c.tier + ')' : '') + (c.csmName ? ' — ' + c.csmName : '');
+          option.textContent =
+            c.name + (c.tier ? ' (' + c.tier + ')' : '') + (c.csmName ? ' — ' + c.csmName : '');
           el.usageCustomer.appendChild(option);
         });
         el.simulate.hidden = res.body.customers.length === 0;
@@ -632,7 +741,7 @@
         if (res.ok && res.body && res.body.ok !== false) {
           toast(USAGE_OUTCOMES[res.body.outcome] || 'Reading accepted.', false);
         } else {
-          toast((res.body && res.body.message) || 'The reading was rejected (HTTP ' + res.status + ').', true);
+          toast(res.message || 'The reading was rejected (HTTP ' + res.status + ').', true);
         }
       })
       .catch(function () {
@@ -654,7 +763,8 @@
     var thread = params.get('thread');
     if (params.get('alert')) state.wantedAlertId = params.get('alert');
     if (person && person !== state.personId) setPerson(person);
-    if (thread && /^\d+$/.test(thread) && Number(thread) !== state.selectedRootId) selectThread(Number(thread));
+    if (thread && /^\d+$/.test(thread) && Number(thread) !== state.selectedRootId)
+      selectThread(Number(thread));
     else if (state.wantedAlertId) render();
   });
 
@@ -664,7 +774,11 @@
         applyHash();
         loadCustomers();
       })
-      .catch(function () {
+      .catch(function (err) {
+        // e.g. "No workspace yet: run `fincelo demo` …": say so, and try again shortly.
+        el.threadsEmpty.hidden = false;
+        el.threadsEmpty.textContent =
+          err && err.shown ? err.message : 'Cannot reach the Fincelo server. Retrying…';
         el.connection.hidden = false;
         setTimeout(start, 3000);
       });

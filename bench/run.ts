@@ -1,0 +1,104 @@
+/**
+ * `npm run bench [-- --only <name>]`: runs the benchmarks, prints a table per benchmark (figure,
+ * baseline measured in the same run, ratio, target, PASS/MISS) and a final `BENCH_JSON {...}` line.
+ *
+ * Exit code: 0 whatever the figures are (speed is measured, not asserted); 1 when a benchmark
+ * crashed; 2 on a bad command line.
+ */
+import { availableParallelism } from 'node:os';
+import { printTable, resultJson, verdict, type BenchResult } from './lib.js';
+import { runStartup } from './startup.js';
+import { runUsageIngest } from './usage-ingest.js';
+import { runEscalation } from './escalation.js';
+
+const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
+  startup: runStartup,
+  'usage-ingest': runUsageIngest,
+  escalation: runEscalation,
+};
+
+function selected(argv: string[]): string[] {
+  const names = Object.keys(BENCHMARKS);
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--only') only.push(...(argv[++i] ?? '').split(','));
+    else if (a.startsWith('--only=')) only.push(...a.slice('--only='.length).split(','));
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(`usage: npm run bench [-- --only <${names.join('|')}>[,…]]\n`);
+      process.exit(0);
+    } else {
+      process.stderr.write(`bench: unknown argument "${a}". Usage: npm run bench [-- --only <name>]\n`);
+      process.exit(2);
+    }
+  }
+  const unknown = only.filter((n) => !names.includes(n));
+  if (unknown.length || (only.length && only.every((n) => !n))) {
+    process.stderr.write(`bench: unknown benchmark "${unknown.join(', ')}". Choose from: ${names.join(', ')}\n`);
+    process.exit(2);
+  }
+  return only.length ? names.filter((n) => only.includes(n)) : names;
+}
+
+async function main(): Promise<number> {
+  const names = selected(process.argv.slice(2));
+  const mode = process.env.DATABASE_URL ? 'postgres' : 'embedded';
+  const started = Date.now();
+  process.stdout.write(
+    `Fincelo bench: ${names.join(', ')} — database mode ${mode}` +
+      `${mode === 'postgres' ? ' (a fresh database per benchmark on DATABASE_URL’s server)' : ' (PGlite in fresh temp dirs)'}` +
+      `, node ${process.version}, ${availableParallelism()} CPU(s)\n`,
+  );
+
+  const out: Record<string, unknown> = {};
+  let pass = 0;
+  let miss = 0;
+  let crashed = 0;
+  for (const name of names) {
+    const t0 = Date.now();
+    process.stdout.write(`\n… running ${name}\n`);
+    try {
+      const r = await BENCHMARKS[name]!();
+      printTable(r);
+      process.stdout.write(`  · took ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      for (const f of r.figures) {
+        const v = verdict(f);
+        if (v === 'PASS') pass++;
+        if (v === 'MISS') miss++;
+      }
+      out[name] = { ...resultJson(r), seconds: (Date.now() - t0) / 1000 };
+    } catch (err) {
+      crashed++;
+      process.stdout.write(`\n== ${name} ==\n  CRASHED: ${(err as Error).stack ?? String(err)}\n`);
+      out[name] = { ok: false, error: (err as Error).message, seconds: (Date.now() - t0) / 1000 };
+    }
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(
+    `\nSummary: ${pass} PASS, ${miss} MISS${crashed ? `, ${crashed} CRASHED` : ''} in ${seconds.toFixed(1)} s ` +
+      `(a MISS is reported, not a failure)\n`,
+  );
+  const summary = {
+    mode,
+    node: process.version,
+    cpus: availableParallelism(),
+    at: new Date(started).toISOString(),
+    seconds,
+    pass,
+    miss,
+    crashed,
+    benchmarks: out,
+  };
+  process.stdout.write(`BENCH_JSON ${JSON.stringify(summary)}\n`);
+  return crashed ? 1 : 0;
+}
+
+// Exit explicitly: a crashed benchmark may leave sockets or timers behind.
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
