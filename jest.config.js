@@ -16,4 +16,7 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/global-setup.js',
+  // PGlite's WASM runtime can keep a worker alive for a moment after its database is closed.
+  forceExit: true,
 };

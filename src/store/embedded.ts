@@ -15,6 +15,9 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * connections, which fails with `unnamed prepared statement does not exist` under concurrent
  * parameterised queries. So the server accepts ONE connection and the product's pool is
  * sized 1 in embedded mode (see database.ts); LISTEN/NOTIFY is not used on it either.
+ * Second quirk: pg-pool ends a client after a query error and opens a new one; with a
+ * one-connection server the new connection can arrive before the old socket is closed and is
+ * refused (EPIPE). See the maxConnections note below.
  */
 export interface EmbeddedServer {
   /** Connection string for `pg` (host = socket directory). */
@@ -100,7 +103,10 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedSe
   let server: PGLiteSocketServer | undefined;
   try {
     db = await PGlite.create(dbPath);
-    server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });
+    // maxConnections > 1 only so a replacement connection is accepted while the previous one is
+    // still closing (pg-pool destroys a client after any query error); the product's pool
+    // itself never holds more than one connection (database.ts).
+    server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 4, debug: process.env.PGLITE_SOCKET_DEBUG === '1' });
     await server.start();
   } catch (err) {
     await db?.close().catch(() => {});
