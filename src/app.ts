@@ -82,12 +82,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         'Run `fincelo start` (all-in-one) for the embedded database.',
     );
   }
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.FINCELO_DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   try {
     const applied = await migrate(database.pool);
     if (applied.length) log.info({ applied }, 'database migrations applied');
-    const key = resolveEncryptionKey({ envKey: config.FINCELO_ENCRYPTION_KEY, dataDir: config.FINCELO_DATA_DIR, embedded: database.kind === 'embedded' });
+    const key = resolveEncryptionKey({
+      envKey: config.FINCELO_ENCRYPTION_KEY,
+      dataDir: config.FINCELO_DATA_DIR,
+      embedded: database.kind === 'embedded',
+    });
     if (key.generatedAt) {
       log.warn(
         { file: key.generatedAt },
@@ -106,14 +114,28 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
     const enabled = configuredChannels(config);
     for (const g of opts.gateways ?? []) enabled.add(g.channel);
-    const engine: EngineDeps = { store: createEngineStore(database.pool), scheduler: jobs.scheduler, clock, enabledChannels: enabled, log };
+    const engine: EngineDeps = {
+      store: createEngineStore(database.pool),
+      scheduler: jobs.scheduler,
+      clock,
+      enabledChannels: enabled,
+      log,
+    };
 
     // Channels this process serves. Channel modules register here as they land.
     const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
     if (role === 'all') gateways.push(createPlaygroundGateway(database.pool));
     for (const ch of CHANNELS) {
-      if (ch !== 'playground' && enabled.has(ch) && !gateways.some((g) => g.channel === ch) && (role === 'all' || role === ch)) {
-        log.warn({ channel: ch }, `${ch} credentials are set but this build has no ${ch} gateway yet; its people get the playground`);
+      if (
+        ch !== 'playground' &&
+        enabled.has(ch) &&
+        !gateways.some((g) => g.channel === ch) &&
+        (role === 'all' || role === ch)
+      ) {
+        log.warn(
+          { channel: ch },
+          `${ch} credentials are set but this build has no ${ch} gateway yet; its people get the playground`,
+        );
       }
     }
     for (const ch of CHANNELS) {
@@ -123,12 +145,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     }
 
     const renderCard: CardRenderer = async (alertId, o) => {
-      const loaded = await loadAlertView(database.pool, alertId, { intro: o.intro, viewer: o.viewer, publicUrl: config.PUBLIC_URL });
+      const loaded = await loadAlertView(database.pool, alertId, {
+        intro: o.intro,
+        viewer: o.viewer,
+        publicUrl: config.PUBLIC_URL,
+      });
       return loaded ? { card: renderAlertCard(loaded.view), text: alertText(loaded.view) } : null;
     };
     const repo = createDeliveriesRepo(database.pool);
     const workers = new Map(
-      gateways.map((g) => [g.channel, createDeliveryWorker({ gateway: g, repo, renderCard, log, metrics, enabledChannels: enabled })]),
+      gateways.map((g) => [
+        g.channel,
+        createDeliveryWorker({ gateway: g, repo, renderCard, log, metrics, enabledChannels: enabled }),
+      ]),
     );
     for (const [channel, worker] of workers) {
       jobs.define(deliverJob(channel), async () => void (await worker.drain()), { concurrency: 1 });
@@ -145,15 +174,22 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         },
         { concurrency: 20 },
       );
-      jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), { concurrency: 5 });
+      jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), {
+        concurrency: 5,
+      });
       // Safety nets: a timer lost between commit and scheduling, or a crashed sender, is picked up here.
       jobs.define('alerts:sweep', async () => {
-        const due = (await database.pool.query(`SELECT id, token FROM alerts WHERE next_action_at < now() - interval '5 seconds' AND status <> 'resolved' LIMIT 500`)).rows;
+        const due = (
+          await database.pool.query(
+            `SELECT id, token FROM alerts WHERE next_action_at < now() - interval '5 seconds' AND status <> 'resolved' LIMIT 500`,
+          )
+        ).rows;
         for (const a of due) await runAlertTimer(engine, a.id, a.token);
       });
       jobs.define('deliveries:sweep', async () => {
         await repo.releaseExpiredLeases();
-        for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.at(deliverJob(ch), new Date(), {});
+        for (const ch of await repo.channelsWithDueWork())
+          await jobs.scheduler.at(deliverJob(ch), new Date(), {});
       });
       jobs.define('collections:scan', async () => {
         const ws = (await database.pool.query('SELECT id FROM workspaces')).rows;
@@ -169,7 +205,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     }
     if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
       app.get('/playground', (_req, res) => res.redirect(301, '/playground/'));
-      app.use('/playground', express.json({ limit: '1mb' }), playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND }));
+      app.use(
+        '/playground',
+        express.json({ limit: '1mb' }),
+        playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND }),
+      );
       app.get('/', (_req, res) => res.redirect('/playground/'));
     }
     app.use(apiErrorHandler(log));
@@ -201,11 +241,22 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
     if (role === 'all' && database.kind === 'embedded' && config.FINCELO_DEMO === 'on' && !opts.noDemo) {
       const seeded = await seedDemoIfEmpty(database, engine);
-      if (seeded) log.info({ url: `${url}/playground/` }, `demo workspace created: open ${url}/playground/ to try it (FINCELO_DEMO=off to skip)`);
+      if (seeded)
+        log.info(
+          { url: `${url}/playground/` },
+          `demo workspace created: open ${url}/playground/ to try it (FINCELO_DEMO=off to skip)`,
+        );
     }
 
     metrics.ready.set(1);
-    log.info({ url, role, database: database.kind === 'embedded' ? `embedded (${database.location})` : database.location }, 'Fincelo is ready');
+    log.info(
+      {
+        url,
+        role,
+        database: database.kind === 'embedded' ? `embedded (${database.location})` : database.location,
+      },
+      'Fincelo is ready',
+    );
     let closed = false;
     return {
       url,

@@ -66,7 +66,10 @@ const spec = {
   },
   SLACK_SIGNING_SECRET: { schema: z.string().min(8).optional(), example: 'SLACK_SIGNING_SECRET=8f2c…' },
   SLACK_APP_TOKEN: {
-    schema: z.string().startsWith('xapp-', { message: 'must be an app token starting with xapp-' }).optional(),
+    schema: z
+      .string()
+      .startsWith('xapp-', { message: 'must be an app token starting with xapp-' })
+      .optional(),
     example: 'SLACK_APP_TOKEN=xapp-1-A0…',
   },
   SLACK_API_URL: { schema: optionalUrl, example: 'SLACK_API_URL=http://127.0.0.1:4001/api/' },
@@ -78,7 +81,10 @@ const spec = {
     example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_FILE=/etc/fincelo/chat-sa.json',
   },
   GOOGLE_CHAT_API_URL: { schema: optionalUrl, example: 'GOOGLE_CHAT_API_URL=http://127.0.0.1:4003/' },
-  WHATSAPP_PHONE_NUMBER_ID: { schema: z.string().min(1).optional(), example: 'WHATSAPP_PHONE_NUMBER_ID=1234567890' },
+  WHATSAPP_PHONE_NUMBER_ID: {
+    schema: z.string().min(1).optional(),
+    example: 'WHATSAPP_PHONE_NUMBER_ID=1234567890',
+  },
   WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_ACCESS_TOKEN=EAAG…' },
   WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
   WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },

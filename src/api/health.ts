@@ -14,14 +14,18 @@ export function healthRoutes(deps: { pool: pg.Pool; metrics: Metrics; role: stri
       await deps.pool.query('SELECT 1');
       const pending = await pendingMigrations(deps.pool);
       if (pending.length > 0) {
-        res.status(503).json({ status: 'not ready', reason: `migrations not applied: ${pending.join(', ')}` });
+        res
+          .status(503)
+          .json({ status: 'not ready', reason: `migrations not applied: ${pending.join(', ')}` });
         return;
       }
       deps.metrics.ready.set(1);
       res.json({ status: 'ready' });
     } catch (err) {
       deps.metrics.ready.set(0);
-      res.status(503).json({ status: 'not ready', reason: `database unreachable: ${(err as Error).message}` });
+      res
+        .status(503)
+        .json({ status: 'not ready', reason: `database unreachable: ${(err as Error).message}` });
     }
   });
   r.get('/metrics', async (_req, res) => {

@@ -2,8 +2,19 @@ import { ACTIONS, ROLE_LABELS, type Alert, type Customer, type Person } from '..
 import { CALL_OUTCOMES, formatWhen, money } from '../engine/index.js';
 import type { AlertView } from './alert-view.js';
 
-const TIER_LABELS = { platinum: 'Platinum', good: 'Good', average: 'Average', poor: 'Poor', critical: 'Critical' } as const;
-const STATUS_LABELS = { open: '🔴 Open', acknowledged: '🟡 Acknowledged', snoozed: '😴 Snoozed', resolved: '✅ Resolved' } as const;
+const TIER_LABELS = {
+  platinum: 'Platinum',
+  good: 'Good',
+  average: 'Average',
+  poor: 'Poor',
+  critical: 'Critical',
+} as const;
+const STATUS_LABELS = {
+  open: '🔴 Open',
+  acknowledged: '🟡 Acknowledged',
+  snoozed: '😴 Snoozed',
+  resolved: '✅ Resolved',
+} as const;
 
 export interface AlertViewInput {
   alert: Alert;
@@ -29,16 +40,24 @@ function facts(alert: Alert): { title: string; value: string }[] {
   const f = alert.facts;
   if (alert.type === 'usage_threshold') {
     return [
-      { title: 'Usage', value: `${Math.round(Number(f.percent))}% of ${String(f.metric ?? 'usage')} (${f.used} / ${f.limit})` },
+      {
+        title: 'Usage',
+        value: `${Math.round(Number(f.percent))}% of ${String(f.metric ?? 'usage')} (${f.used} / ${f.limit})`,
+      },
       { title: 'Threshold', value: `${f.threshold}%` },
     ];
   }
   if (alert.type === 'collections') {
-    const invoices = (f.invoices as { externalId: string; amount: number; currency: string; daysOverdue: number }[] | undefined) ?? [];
+    const invoices =
+      (f.invoices as
+        { externalId: string; amount: number; currency: string; daysOverdue: number }[] | undefined) ?? [];
     return [
       { title: 'Overdue', value: money(Number(f.totalOverdue ?? 0), String(f.currency ?? 'USD')) },
       { title: 'Days overdue', value: String(f.maxDaysOverdue ?? 0) },
-      ...invoices.slice(0, 5).map((i) => ({ title: `Invoice ${i.externalId}`, value: `${money(i.amount, i.currency)} · ${i.daysOverdue} days` })),
+      ...invoices.slice(0, 5).map((i) => ({
+        title: `Invoice ${i.externalId}`,
+        value: `${money(i.amount, i.currency)} · ${i.daysOverdue} days`,
+      })),
     ];
   }
   const out: { title: string; value: string }[] = [];
@@ -46,7 +65,8 @@ function facts(alert: Alert): { title: string; value: string }[] {
   if (f.sentiment) out.push({ title: 'Sentiment', value: String(f.sentiment) });
   if (f.category) out.push({ title: 'Category', value: String(f.category) });
   if (f.excerpt) out.push({ title: 'Excerpt', value: String(f.excerpt) });
-  if (Array.isArray(f.matches) && f.matches.length) out.push({ title: 'Flagged', value: f.matches.join(', ') });
+  if (Array.isArray(f.matches) && f.matches.length)
+    out.push({ title: 'Flagged', value: f.matches.join(', ') });
   return out;
 }
 
@@ -75,12 +95,19 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     statusLabel: STATUS_LABELS[a.status],
     assigneeName: i.assignee?.name ?? 'Unassigned',
     nextEscalation,
-    escalationLabel: current ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${ROLE_LABELS[current.role]}` : '—',
+    escalationLabel: current
+      ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${ROLE_LABELS[current.role]}`
+      : '—',
     actions: final ? [] : [...ACTIONS],
     csmChoices: i.csms.filter((p) => p.id !== a.assigneeId).map((p) => ({ id: p.id, name: p.name })),
-    callOutcomes: CALL_OUTCOMES.map((v) => ({ value: v, title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) })),
+    callOutcomes: CALL_OUTCOMES.map((v) => ({
+      value: v,
+      title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    })),
     final,
-    finalNote: final ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.` : null,
+    finalNote: final
+      ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.`
+      : null,
     intro: i.intro ?? null,
     url: i.publicUrl ? `${i.publicUrl.replace(/\/$/, '')}/playground/#alert=${a.id}` : null,
   };
@@ -88,6 +115,11 @@ export function buildAlertView(i: AlertViewInput): AlertView {
 
 /** Plain text for notifications and clients that cannot show cards. */
 export function alertText(v: AlertView): string {
-  const lines = [v.intro, `${v.headline} — ${v.customerName} (${v.tierLabel})`, ...v.facts.map((f) => `${f.title}: ${f.value}`), `Status: ${v.statusLabel} · Assignee: ${v.assigneeName}`];
+  const lines = [
+    v.intro,
+    `${v.headline} — ${v.customerName} (${v.tierLabel})`,
+    ...v.facts.map((f) => `${f.title}: ${f.value}`),
+    `Status: ${v.statusLabel} · Assignee: ${v.assigneeName}`,
+  ];
   return lines.filter(Boolean).join('\n');
 }

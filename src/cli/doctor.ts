@@ -10,10 +10,31 @@ interface ChannelCheck {
 }
 
 const CHANNELS: ChannelCheck[] = [
-  { name: 'Slack', vars: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], hint: 'create the app from manifests/slack/manifest.yaml, install it, copy the bot token and signing secret' },
-  { name: 'Microsoft Teams', vars: ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID'], hint: 'register an Azure Bot (single tenant) and copy its app id, client secret and tenant id' },
-  { name: 'Google Chat', vars: ['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE'], hint: 'create a service account with the Chat API enabled and point this at its JSON key' },
-  { name: 'WhatsApp Business', vars: ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'], hint: 'from the Meta app dashboard (WhatsApp → API setup)' },
+  {
+    name: 'Slack',
+    vars: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    hint: 'create the app from manifests/slack/manifest.yaml, install it, copy the bot token and signing secret',
+  },
+  {
+    name: 'Microsoft Teams',
+    vars: ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID'],
+    hint: 'register an Azure Bot (single tenant) and copy its app id, client secret and tenant id',
+  },
+  {
+    name: 'Google Chat',
+    vars: ['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE'],
+    hint: 'create a service account with the Chat API enabled and point this at its JSON key',
+  },
+  {
+    name: 'WhatsApp Business',
+    vars: [
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+    ],
+    hint: 'from the Meta app dashboard (WhatsApp → API setup)',
+  },
 ];
 
 /** Prints a check list; returns false when something blocks start-up. */
@@ -33,32 +54,51 @@ export async function runDoctor(env: NodeJS.ProcessEnv, out: Out): Promise<boole
   const { openDatabase } = await import('../store/database.js');
   const { pendingMigrations } = await import('../store/migrate.js');
   try {
-    const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+    const database = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.FINCELO_DATA_DIR,
+    });
     try {
       await database.pool.query('SELECT 1');
       const pending = await pendingMigrations(database.pool);
-      out(`✔ database: ${database.kind === 'embedded' ? `embedded PGlite in ${database.location}` : database.location} reachable`);
-      if (pending.length) out(`  ! ${pending.length} migration(s) not applied yet (${pending.join(', ')}): \`fincelo migrate\` or start applies them`);
+      out(
+        `✔ database: ${database.kind === 'embedded' ? `embedded PGlite in ${database.location}` : database.location} reachable`,
+      );
+      if (pending.length)
+        out(
+          `  ! ${pending.length} migration(s) not applied yet (${pending.join(', ')}): \`fincelo migrate\` or start applies them`,
+        );
     } finally {
       await database.close();
     }
   } catch (err) {
     ok = false;
-    if (err instanceof DataDirInUseError) out(`✔ database: embedded data directory is in use by a running Fincelo (pid ${err.pid}) — that is fine`);
-    else out(`✘ database: ${(err as Error).message}\n    Fix DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/fincelo), or unset it to use the embedded database.`);
+    if (err instanceof DataDirInUseError)
+      out(
+        `✔ database: embedded data directory is in use by a running Fincelo (pid ${err.pid}) — that is fine`,
+      );
+    else
+      out(
+        `✘ database: ${(err as Error).message}\n    Fix DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/fincelo), or unset it to use the embedded database.`,
+      );
     if (err instanceof DataDirInUseError) ok = true;
   }
 
   if (config.DATABASE_URL && !config.FINCELO_ENCRYPTION_KEY) {
     ok = false;
-    out('✘ FINCELO_ENCRYPTION_KEY: required with DATABASE_URL so every process can read stored credentials. Example: FINCELO_ENCRYPTION_KEY=$(openssl rand -hex 32)');
+    out(
+      '✘ FINCELO_ENCRYPTION_KEY: required with DATABASE_URL so every process can read stored credentials. Example: FINCELO_ENCRYPTION_KEY=$(openssl rand -hex 32)',
+    );
   } else if (!config.FINCELO_ENCRYPTION_KEY) {
-    out(`  ! FINCELO_ENCRYPTION_KEY not set: the embedded mode keeps a generated key in ${config.FINCELO_DATA_DIR}/encryption.key (back it up)`);
+    out(
+      `  ! FINCELO_ENCRYPTION_KEY not set: the embedded mode keeps a generated key in ${config.FINCELO_DATA_DIR}/encryption.key (back it up)`,
+    );
   } else out('✔ FINCELO_ENCRYPTION_KEY is set');
 
   for (const ch of CHANNELS) {
     const missing = ch.vars.filter((v) => !config[v]);
-    if (missing.length === ch.vars.length) out(`- ${ch.name}: not configured (optional). To enable: ${ch.hint}; set ${ch.vars.join(', ')}`);
+    if (missing.length === ch.vars.length)
+      out(`- ${ch.name}: not configured (optional). To enable: ${ch.hint}; set ${ch.vars.join(', ')}`);
     else if (missing.length) {
       out(`✘ ${ch.name}: partly configured, missing ${missing.join(', ')} (${ch.hint})`);
       ok = false;

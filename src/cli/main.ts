@@ -17,18 +17,28 @@ function configOrExit(): Config {
 }
 
 function fail(err: unknown): never {
-  const msg = err instanceof DataDirInUseError || err instanceof ConfigError ? err.message : (err as Error).message;
+  const msg =
+    err instanceof DataDirInUseError || err instanceof ConfigError ? err.message : (err as Error).message;
   process.stderr.write(`fincelo: ${msg}\n`);
   process.exit(1);
 }
 
 const program = new Command();
-program.name('fincelo').description('Fincelo CSM Hub: alerting and escalation for Customer Success teams, inside chat.').version('0.1.0');
+program
+  .name('fincelo')
+  .description('Fincelo CSM Hub: alerting and escalation for Customer Success teams, inside chat.')
+  .version('0.1.0');
 
 program
   .command('start')
-  .description('Start the product: every configured channel, the engine workers and the HTTP API (all-in-one), or one role.')
-  .addOption(new Option('--role <role>', 'run one process role (production: one process per channel)').choices([...PROCESS_ROLES]).default('all'))
+  .description(
+    'Start the product: every configured channel, the engine workers and the HTTP API (all-in-one), or one role.',
+  )
+  .addOption(
+    new Option('--role <role>', 'run one process role (production: one process per channel)')
+      .choices([...PROCESS_ROLES])
+      .default('all'),
+  )
   .action(async (o: { role: ProcessRole }) => {
     const config = configOrExit();
     const log = createLogger(config.LOG_LEVEL);
@@ -59,7 +69,10 @@ program
     const { openDatabase } = await import('../store/database.js');
     const { migrate } = await import('../store/migrate.js');
     try {
-      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+      const database = await openDatabase({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.FINCELO_DATA_DIR,
+      });
       const applied = await migrate(database.pool);
       await database.close();
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
@@ -81,7 +94,10 @@ workspace
     const { migrate } = await import('../store/migrate.js');
     const { createWorkspace } = await import('../store/workspaces.js');
     try {
-      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+      const database = await openDatabase({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.FINCELO_DATA_DIR,
+      });
       await migrate(database.pool);
       const created = await createWorkspace(database.db, { name: o.name, timezone: o.timezone });
       await database.close();
@@ -105,7 +121,11 @@ program
     const { startApp } = await import('../app.js');
     const { seedDemo } = await import('./demo.js');
     try {
-      const app = await startApp({ config: { ...config, PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, noDemo: true, log: createLogger('warn') });
+      const app = await startApp({
+        config: { ...config, PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+        noDemo: true,
+        log: createLogger('warn'),
+      });
       const created = await seedDemo(app.database, app.engine);
       await app.close();
       if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
@@ -121,7 +141,9 @@ program
 
 program
   .command('doctor')
-  .description('Check configuration, database and each channel’s credentials; print what is missing and how to fix it.')
+  .description(
+    'Check configuration, database and each channel’s credentials; print what is missing and how to fix it.',
+  )
   .action(async () => {
     const { runDoctor } = await import('./doctor.js');
     const ok = await runDoctor(process.env, (line) => process.stdout.write(line + '\n'));

@@ -3,7 +3,14 @@ import { inTransaction, type AfterCommit, type EngineDeps } from './context.js';
 import { parseDurationMs, formatDuration } from './duration.js';
 import type { EngineTx } from './ports.js';
 import { durationSetting, effectiveSettings } from './settings.js';
-import { ACTION_LABELS, ACTIONS, type ActionName, type ActionSource, type Alert, type Person } from './types.js';
+import {
+  ACTION_LABELS,
+  ACTIONS,
+  type ActionName,
+  type ActionSource,
+  type Alert,
+  type Person,
+} from './types.js';
 
 /** Parameters each action accepts (all optional except where the action needs them). */
 export interface ActionParams {
@@ -39,7 +46,11 @@ export type ActionResult =
 
 export const CALL_OUTCOMES = ['connected', 'left_voicemail', 'no_answer', 'rescheduled', 'other'] as const;
 
-const refuse = (code: Extract<ActionResult, { ok: false }>['code'], message: string): ActionResult => ({ ok: false, code, message });
+const refuse = (code: Extract<ActionResult, { ok: false }>['code'], message: string): ActionResult => ({
+  ok: false,
+  code,
+  message,
+});
 
 /**
  * Applies a CSM action once. Duplicate deliveries (same event id) and simultaneous clicks
@@ -50,13 +61,20 @@ export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise
     return refuse('invalid', `Unknown action "${req.action}". Actions: ${ACTIONS.join(', ')}.`);
   }
   return inTransaction(deps, async (tx, after) => {
-    if (req.source.eventId && !(await tx.rememberEvent(`action:${req.source.channel}`, req.source.eventId, req.workspaceId))) {
+    if (
+      req.source.eventId &&
+      !(await tx.rememberEvent(`action:${req.source.channel}`, req.source.eventId, req.workspaceId))
+    ) {
       return { ok: true, duplicate: true, message: 'Already done.' };
     }
     const alert = await tx.lockAlert(req.workspaceId, req.alertId);
     if (!alert) return refuse('not_found', 'That alert no longer exists.');
     const recipients = await tx.recipients(alert.id);
-    const allowed = req.actor.isAdmin || req.actor.role === 'admin' || alert.assigneeId === req.actor.id || recipients.includes(req.actor.id);
+    const allowed =
+      req.actor.isAdmin ||
+      req.actor.role === 'admin' ||
+      alert.assigneeId === req.actor.id ||
+      recipients.includes(req.actor.id);
     const now = deps.clock.now();
     const label = ACTION_LABELS[req.action];
     if (!allowed) {
@@ -73,7 +91,10 @@ export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise
       );
     }
     if (alert.status === 'resolved') {
-      return refuse('conflict', `This alert was already resolved${alert.resolvedAt ? ` at ${alert.resolvedAt.toISOString()}` : ''}; nothing changed.`);
+      return refuse(
+        'conflict',
+        `This alert was already resolved${alert.resolvedAt ? ` at ${alert.resolvedAt.toISOString()}` : ''}; nothing changed.`,
+      );
     }
     const ws = await tx.workspaceSettings(alert.workspaceId);
     const settings = effectiveSettings(ws?.settings, ws?.timezone);
@@ -105,7 +126,12 @@ interface Ctx {
   settings: ReturnType<typeof effectiveSettings>;
 }
 
-async function record(ctx: Ctx, kind: string, details: Record<string, unknown> = {}, targetId?: string): Promise<void> {
+async function record(
+  ctx: Ctx,
+  kind: string,
+  details: Record<string, unknown> = {},
+  targetId?: string,
+): Promise<void> {
   await ctx.tx.addEvent(ctx.alert.workspaceId, ctx.alert.id, {
     at: ctx.now,
     kind,
@@ -125,7 +151,8 @@ async function announce(ctx: Ctx, alert: Alert, text: string): Promise<void> {
   await fanOut(ctx.deps, ctx.tx, ctx.after, alert, { kind: 'update_cards', alertId: alert.id });
 }
 
-const conflict = (): ActionResult => refuse('conflict', 'Someone else changed this alert at the same moment; please look at the latest card.');
+const conflict = (): ActionResult =>
+  refuse('conflict', 'Someone else changed this alert at the same moment; please look at the latest card.');
 
 /** Pauses escalation until the ack timeout (shared by Acknowledge and Log Call). */
 function pausePatch(ctx: Ctx) {
@@ -142,13 +169,26 @@ function pausePatch(ctx: Ctx) {
 }
 
 async function acknowledge(ctx: Ctx): Promise<ActionResult> {
-  if (ctx.alert.status === 'acknowledged') return refuse('conflict', 'This alert is already acknowledged; nothing changed.');
-  if (ctx.alert.status === 'snoozed') return refuse('conflict', 'This alert is snoozed; it comes back by itself, or Mark Resolved to close it.');
+  if (ctx.alert.status === 'acknowledged')
+    return refuse('conflict', 'This alert is already acknowledged; nothing changed.');
+  if (ctx.alert.status === 'snoozed')
+    return refuse(
+      'conflict',
+      'This alert is snoozed; it comes back by itself, or Mark Resolved to close it.',
+    );
   const updated = await update(ctx, pausePatch(ctx));
   if (!updated) return conflict();
   await record(ctx, 'acknowledged', { resumesAt: updated.nextActionAt?.toISOString() });
-  await announce(ctx, updated, `✅ Acknowledged by ${ctx.req.actor.name}. Escalation paused for ${ctx.settings.ackTimeout}.`);
-  return { ok: true, alert: updated, message: `Acknowledged. Escalation is paused for ${ctx.settings.ackTimeout}.` };
+  await announce(
+    ctx,
+    updated,
+    `✅ Acknowledged by ${ctx.req.actor.name}. Escalation paused for ${ctx.settings.ackTimeout}.`,
+  );
+  return {
+    ok: true,
+    alert: updated,
+    message: `Acknowledged. Escalation is paused for ${ctx.settings.ackTimeout}.`,
+  };
 }
 
 async function logCall(ctx: Ctx): Promise<ActionResult> {
@@ -169,15 +209,24 @@ async function logCall(ctx: Ctx): Promise<ActionResult> {
   const updated = await update(ctx, patch);
   if (!updated) return conflict();
   await record(ctx, 'call_logged', { outcome, notes });
-  await announce(ctx, updated, `📞 ${ctx.req.actor.name} logged a call: ${outcome.replace(/_/g, ' ')}${notes ? ` — “${notes}”` : ''}.`);
+  await announce(
+    ctx,
+    updated,
+    `📞 ${ctx.req.actor.name} logged a call: ${outcome.replace(/_/g, ' ')}${notes ? ` — “${notes}”` : ''}.`,
+  );
   return { ok: true, alert: updated, message: 'Call logged. Escalation is paused.' };
 }
 
 async function scheduleFollowUp(ctx: Ctx): Promise<ActionResult> {
   const raw = ctx.req.params?.dueAt;
   const due = raw ? new Date(raw) : null;
-  if (!due || Number.isNaN(due.getTime())) return refuse('invalid', 'Schedule Follow-up needs a date and time (dueAt, ISO 8601 such as 2026-11-24T15:00:00Z).');
-  if (due.getTime() <= ctx.now.getTime()) return refuse('invalid', 'The follow-up time must be in the future.');
+  if (!due || Number.isNaN(due.getTime()))
+    return refuse(
+      'invalid',
+      'Schedule Follow-up needs a date and time (dueAt, ISO 8601 such as 2026-11-24T15:00:00Z).',
+    );
+  if (due.getTime() <= ctx.now.getTime())
+    return refuse('invalid', 'The follow-up time must be in the future.');
   const title = (ctx.req.params?.title ?? '').trim().slice(0, 200) || 'Follow up with the customer';
   const taskId = await ctx.tx.insertTask({
     workspaceId: ctx.alert.workspaceId,
@@ -192,8 +241,16 @@ async function scheduleFollowUp(ctx: Ctx): Promise<ActionResult> {
   const updated = await update(ctx, {});
   if (!updated) return conflict();
   await record(ctx, 'follow_up_scheduled', { taskId, title, dueAt: due.toISOString() });
-  await announce(ctx, updated, `🗓️ ${ctx.req.actor.name} scheduled a follow-up: “${title}” due ${formatWhen(due, ctx.req.actor.timezone)}.`);
-  return { ok: true, alert: updated, message: `Follow-up scheduled for ${formatWhen(due, ctx.req.actor.timezone)}. I'll remind you in this thread.` };
+  await announce(
+    ctx,
+    updated,
+    `🗓️ ${ctx.req.actor.name} scheduled a follow-up: “${title}” due ${formatWhen(due, ctx.req.actor.timezone)}.`,
+  );
+  return {
+    ok: true,
+    alert: updated,
+    message: `Follow-up scheduled for ${formatWhen(due, ctx.req.actor.timezone)}. I'll remind you in this thread.`,
+  };
 }
 
 async function reassign(ctx: Ctx): Promise<ActionResult> {
@@ -203,8 +260,13 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
     : p.toPersonExternalId
       ? await ctx.tx.personByExternalId(ctx.alert.workspaceId, p.toPersonExternalId)
       : null;
-  if (!target) return refuse('invalid', 'Reassign needs the CSM to hand the alert to (pick someone from the workspace).');
-  if (target.id === ctx.alert.assigneeId) return refuse('conflict', `${target.name} already owns this alert; nothing changed.`);
+  if (!target)
+    return refuse(
+      'invalid',
+      'Reassign needs the CSM to hand the alert to (pick someone from the workspace).',
+    );
+  if (target.id === ctx.alert.assigneeId)
+    return refuse('conflict', `${target.name} already owns this alert; nothing changed.`);
   const token = ctx.alert.token + 1;
   const updated = await update(ctx, {
     assigneeId: target.id,
@@ -218,11 +280,19 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
     nextActionKind: 'escalate',
   });
   if (!updated) return conflict();
-  const previous = ctx.alert.assigneeId ? await ctx.tx.person(ctx.alert.workspaceId, ctx.alert.assigneeId) : null;
+  const previous = ctx.alert.assigneeId
+    ? await ctx.tx.person(ctx.alert.workspaceId, ctx.alert.assigneeId)
+    : null;
   await record(ctx, 'reassigned', { from: previous?.externalId ?? null, to: target.externalId }, target.id);
-  await announce(ctx, updated, `🔁 ${ctx.req.actor.name} reassigned this alert from ${previous?.name ?? 'nobody'} to ${target.name}. The escalation chain restarts for them.`);
+  await announce(
+    ctx,
+    updated,
+    `🔁 ${ctx.req.actor.name} reassigned this alert from ${previous?.name ?? 'nobody'} to ${target.name}. The escalation chain restarts for them.`,
+  );
   // The new owner gets the card with the history; the chain restarts (step 0 = the new CSM) now.
-  const history = (await ctx.tx.timeline(ctx.alert.id)).slice(-6).map((e) => `• ${e.at.toISOString().slice(0, 16).replace('T', ' ')} ${e.kind.replace(/_/g, ' ')}`);
+  const history = (await ctx.tx.timeline(ctx.alert.id))
+    .slice(-6)
+    .map((e) => `• ${e.at.toISOString().slice(0, 16).replace('T', ' ')} ${e.kind.replace(/_/g, ' ')}`);
   await ctx.tx.addRecipient(updated.id, target.id, 0, ctx.now);
   await enqueueFor(ctx.deps, ctx.tx, ctx.after, target, {
     kind: 'post_card',
@@ -234,15 +304,23 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
   if (!started) return conflict();
   const nextDue = stepDueAt(started, 1);
   const finalToken = started.token + 1;
-  const scheduled = await ctx.tx.updateAlert(started.id, started.version, { token: finalToken, nextActionAt: nextDue, nextActionKind: nextDue ? 'escalate' : null }, ctx.now);
+  const scheduled = await ctx.tx.updateAlert(
+    started.id,
+    started.version,
+    { token: finalToken, nextActionAt: nextDue, nextActionKind: nextDue ? 'escalate' : null },
+    ctx.now,
+  );
   if (!scheduled) return conflict();
   ctx.after.timer(scheduled.id, finalToken, nextDue);
   return { ok: true, alert: scheduled, message: `Reassigned to ${target.name}. They have been notified.` };
 }
 
 async function snooze(ctx: Ctx): Promise<ActionResult> {
-  if (ctx.alert.status === 'snoozed') return refuse('conflict', 'This alert is already snoozed; nothing changed.');
-  const ms = ctx.req.params?.duration ? parseDurationMs(ctx.req.params.duration) : durationSetting(ctx.settings, 'snooze');
+  if (ctx.alert.status === 'snoozed')
+    return refuse('conflict', 'This alert is already snoozed; nothing changed.');
+  const ms = ctx.req.params?.duration
+    ? parseDurationMs(ctx.req.params.duration)
+    : durationSetting(ctx.settings, 'snooze');
   if (ms === null || ms < 1000) return refuse('invalid', 'Snooze needs a duration such as 24h.');
   const token = ctx.alert.token + 1;
   const wakeAt = new Date(ctx.now.getTime() + ms);
@@ -256,8 +334,16 @@ async function snooze(ctx: Ctx): Promise<ActionResult> {
   if (!updated) return conflict();
   ctx.after.timer(updated.id, token, wakeAt);
   await record(ctx, 'snoozed', { until: wakeAt.toISOString() });
-  await announce(ctx, updated, `😴 Snoozed by ${ctx.req.actor.name} for ${formatDuration(ms)}. It comes back to ${ctx.req.actor.id === ctx.alert.assigneeId ? 'them' : 'the assignee'} then.`);
-  return { ok: true, alert: updated, message: `Snoozed until ${formatWhen(wakeAt, ctx.req.actor.timezone)}.` };
+  await announce(
+    ctx,
+    updated,
+    `😴 Snoozed by ${ctx.req.actor.name} for ${formatDuration(ms)}. It comes back to ${ctx.req.actor.id === ctx.alert.assigneeId ? 'them' : 'the assignee'} then.`,
+  );
+  return {
+    ok: true,
+    alert: updated,
+    message: `Snoozed until ${formatWhen(wakeAt, ctx.req.actor.timezone)}.`,
+  };
 }
 
 async function resolve(ctx: Ctx): Promise<ActionResult> {
@@ -279,13 +365,40 @@ async function resolve(ctx: Ctx): Promise<ActionResult> {
 }
 
 /** Resolves an alert on behalf of the system (invoice paid): same hard stop as Mark Resolved. */
-export async function autoResolveInTx(deps: EngineDeps, tx: EngineTx, after: AfterCommit, alert: Alert, reason: string): Promise<Alert | null> {
+export async function autoResolveInTx(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  alert: Alert,
+  reason: string,
+): Promise<Alert | null> {
   const now = deps.clock.now();
-  const updated = await tx.updateAlert(alert.id, alert.version, { status: 'resolved', resolvedAt: now, token: alert.token + 1, nextActionAt: null, nextActionKind: null, pausedAt: null }, now);
+  const updated = await tx.updateAlert(
+    alert.id,
+    alert.version,
+    {
+      status: 'resolved',
+      resolvedAt: now,
+      token: alert.token + 1,
+      nextActionAt: null,
+      nextActionKind: null,
+      pausedAt: null,
+    },
+    now,
+  );
   if (!updated) return null;
   after.cancelTimers(alert.id);
-  await tx.addEvent(alert.workspaceId, alert.id, { at: now, kind: 'auto_resolved', channel: 'system', details: { reason } });
-  await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: alert.id, text: `✔️ Resolved automatically: ${reason}.` });
+  await tx.addEvent(alert.workspaceId, alert.id, {
+    at: now,
+    kind: 'auto_resolved',
+    channel: 'system',
+    details: { reason },
+  });
+  await fanOut(deps, tx, after, updated, {
+    kind: 'reply_all',
+    alertId: alert.id,
+    text: `✔️ Resolved automatically: ${reason}.`,
+  });
   await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: alert.id });
   return updated;
 }
@@ -317,8 +430,18 @@ export async function runReminder(deps: EngineDeps, taskId: string): Promise<'se
     if (task.alertId) {
       const alert = await tx.lockAlert(task.workspaceId, task.alertId);
       if (alert) {
-        await tx.addEvent(alert.workspaceId, alert.id, { at: now, kind: 'follow_up_due', channel: 'system', targetId: task.assigneeId, details: { taskId, title: task.title } });
-        await fanOut(deps, tx, after, alert, { kind: 'reply_all', alertId: alert.id, text: `🔔 Follow-up due now: “${task.title}”.` });
+        await tx.addEvent(alert.workspaceId, alert.id, {
+          at: now,
+          kind: 'follow_up_due',
+          channel: 'system',
+          targetId: task.assigneeId,
+          details: { taskId, title: task.title },
+        });
+        await fanOut(deps, tx, after, alert, {
+          kind: 'reply_all',
+          alertId: alert.id,
+          text: `🔔 Follow-up due now: “${task.title}”.`,
+        });
       }
     }
     return 'sent';

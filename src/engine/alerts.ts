@@ -30,7 +30,10 @@ export type RaiseResult =
   | { outcome: 'unassigned' };
 
 /** When step `index` of the chain falls due, counting pauses. */
-export function stepDueAt(alert: Pick<Alert, 'escalation' | 'chainStartedAt' | 'pausedTotalMs'>, index: number): Date | null {
+export function stepDueAt(
+  alert: Pick<Alert, 'escalation' | 'chainStartedAt' | 'pausedTotalMs'>,
+  index: number,
+): Date | null {
   const step = alert.escalation[index];
   if (!step) return null;
   return new Date(alert.chainStartedAt.getTime() + step.afterMs + alert.pausedTotalMs);
@@ -40,21 +43,40 @@ export async function raiseAlert(deps: EngineDeps, t: Trigger): Promise<RaiseRes
   return inTransaction(deps, (tx, after) => raiseAlertInTx(deps, tx, after, t));
 }
 
-export async function raiseAlertInTx(deps: EngineDeps, tx: EngineTx, after: AfterCommit, t: Trigger): Promise<RaiseResult> {
+export async function raiseAlertInTx(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  t: Trigger,
+): Promise<RaiseResult> {
   const now = deps.clock.now();
   const open = await tx.openAlertForKey(t.workspaceId, t.dedupKey);
   if (open) {
-    const updated = await tx.updateAlert(open.id, open.version, { facts: { ...open.facts, ...t.facts } }, now);
+    const updated = await tx.updateAlert(
+      open.id,
+      open.version,
+      { facts: { ...open.facts, ...t.facts } },
+      now,
+    );
     if (!updated) throw new Error('alert changed concurrently'); // row is locked: cannot happen
-    await tx.addEvent(t.workspaceId, open.id, { at: now, kind: 'updated', channel: 'system', details: { cause: t.cause, facts: t.facts } });
-    if (t.updateText) await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: open.id, text: t.updateText });
+    await tx.addEvent(t.workspaceId, open.id, {
+      at: now,
+      kind: 'updated',
+      channel: 'system',
+      details: { cause: t.cause, facts: t.facts },
+    });
+    if (t.updateText)
+      await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: open.id, text: t.updateText });
     await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: open.id });
     return { outcome: 'updated', alert: updated };
   }
 
   const csm = t.customer.csmId ? await tx.person(t.workspaceId, t.customer.csmId) : null;
   if (!csm) {
-    deps.log?.warn({ customer: t.customer.externalId, type: t.type }, 'alert trigger for a customer with no CSM');
+    deps.log?.warn(
+      { customer: t.customer.externalId, type: t.type },
+      'alert trigger for a customer with no CSM',
+    );
   }
   const ws = await tx.workspaceSettings(t.workspaceId);
   const settings = effectiveSettings(ws?.settings, ws?.timezone);
@@ -102,7 +124,13 @@ export async function raiseAlertInTx(deps: EngineDeps, tx: EngineTx, after: Afte
  * Executes every step of the chain that is due at `now`, starting after `alert.step`
  * (step -1 … the first run executes step 0). Returns the alert with its next timer set.
  */
-async function runDueSteps(deps: EngineDeps, tx: EngineTx, after: AfterCommit, alert: Alert, now: Date): Promise<Alert> {
+async function runDueSteps(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  alert: Alert,
+  now: Date,
+): Promise<Alert> {
   let current = alert;
   // `step` is the last executed step; a new alert starts at -1.
   let nextIndex = alert.step + 1;
@@ -142,7 +170,14 @@ async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Pr
   return tx.peopleWithRole(alert.workspaceId, role);
 }
 
-async function executeStep(deps: EngineDeps, tx: EngineTx, after: AfterCommit, alert: Alert, index: number, now: Date): Promise<void> {
+async function executeStep(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  alert: Alert,
+  index: number,
+  now: Date,
+): Promise<void> {
   const step = alert.escalation[index]!;
   const holders = await roleHolders(tx, alert, step.role);
   const label = ROLE_LABELS[step.role];
@@ -231,7 +266,11 @@ export async function fanOut(
  * Runs an alert timer (escalate, resume after acknowledge, wake after snooze).
  * Does nothing when `token` is stale: the alert changed since the timer was set.
  */
-export async function runAlertTimer(deps: EngineDeps, alertId: string, token: number): Promise<'ran' | 'stale'> {
+export async function runAlertTimer(
+  deps: EngineDeps,
+  alertId: string,
+  token: number,
+): Promise<'ran' | 'stale'> {
   return inTransaction(deps, async (tx, after) => {
     const alert = await tx.lockAlert(null, alertId);
     if (!alert || alert.token !== token || alert.status === 'resolved' || !alert.nextActionAt) return 'stale';

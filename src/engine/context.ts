@@ -38,14 +38,22 @@ export class AfterCommit {
   async run(deps: EngineDeps): Promise<void> {
     const now = deps.clock.now();
     for (const alertId of this.cancelled) await deps.scheduler.cancel(TIMER_JOB, { alertId });
-    for (const t of this.timers) await deps.scheduler.at(TIMER_JOB, t.at, { alertId: t.alertId, token: t.token, dueAt: t.at.toISOString() });
+    for (const t of this.timers)
+      await deps.scheduler.at(TIMER_JOB, t.at, {
+        alertId: t.alertId,
+        token: t.token,
+        dueAt: t.at.toISOString(),
+      });
     for (const r of this.reminders) await deps.scheduler.at(REMINDER_JOB, r.at, { taskId: r.taskId });
     for (const c of this.channels) await deps.scheduler.at(deliverJob(c), now, {});
   }
 }
 
 /** Runs fn in a transaction, then the after-commit work (only if it committed). */
-export async function inTransaction<T>(deps: EngineDeps, fn: (tx: EngineTx, after: AfterCommit) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  deps: EngineDeps,
+  fn: (tx: EngineTx, after: AfterCommit) => Promise<T>,
+): Promise<T> {
   const after = new AfterCommit();
   const result = await deps.store.transaction((tx) => fn(tx, after));
   await after.run(deps);

@@ -5,7 +5,8 @@ export function parseDurationMs(value: string): number | null {
   const text = value.trim();
   if (!/^(\d+(ms|s|m|h|d))+$/.test(text)) return null;
   let total = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d)/g))
+    total += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   return total;
 }
 

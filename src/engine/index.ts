@@ -5,7 +5,32 @@ export * from './settings.js';
 export * from './duration.js';
 export * from './context.js';
 export { raiseAlert, runAlertTimer, stepDueAt, type Trigger, type RaiseResult } from './alerts.js';
-export { applyAction, runReminder, formatWhen, CALL_OUTCOMES, type ActionRequest, type ActionResult, type ActionParams } from './actions.js';
-export { evaluateUsage, onUsageReading, onInvoice, collectionsDue, daysOverdue, money, type InvoiceState, type UsageReading } from './rules.js';
-export { ingestUsage, ingestInvoice, scanCollections, InputError, type UsageInput, type InvoiceInput, type UsageOutcome } from './ingest.js';
+export {
+  applyAction,
+  runReminder,
+  formatWhen,
+  CALL_OUTCOMES,
+  type ActionRequest,
+  type ActionResult,
+  type ActionParams,
+} from './actions.js';
+export {
+  evaluateUsage,
+  onUsageReading,
+  onInvoice,
+  collectionsDue,
+  daysOverdue,
+  money,
+  type InvoiceState,
+  type UsageReading,
+} from './rules.js';
+export {
+  ingestUsage,
+  ingestInvoice,
+  scanCollections,
+  InputError,
+  type UsageInput,
+  type InvoiceInput,
+  type UsageOutcome,
+} from './ingest.js';
 export { localDateTimeToUtc } from './local-time.js';

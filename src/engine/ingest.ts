@@ -25,7 +25,11 @@ export interface UsageInput {
 export type UsageOutcome = RaiseResult['outcome'] | 'below_threshold';
 
 /** Stores usage readings and evaluates each against the customer's tier threshold. */
-export async function ingestUsage(deps: EngineDeps, workspaceId: string, readings: UsageInput[]): Promise<UsageOutcome[]> {
+export async function ingestUsage(
+  deps: EngineDeps,
+  workspaceId: string,
+  readings: UsageInput[],
+): Promise<UsageOutcome[]> {
   return inTransaction(deps, async (tx, after) => {
     const out: UsageOutcome[] = [];
     const cache = new Map<string, Awaited<ReturnType<typeof tx.customerByExternalId>>>();
@@ -36,11 +40,21 @@ export async function ingestUsage(deps: EngineDeps, workspaceId: string, reading
         cache.set(r.customerExternalId, customer);
       }
       if (!customer) {
-        throw new InputError(`Unknown customer "${r.customerExternalId}": create it with POST /api/v1/customers first.`, {
-          [readings.length > 1 ? `${i}.customerExternalId` : 'customerExternalId']: 'no customer with this externalId',
-        }, 404);
+        throw new InputError(
+          `Unknown customer "${r.customerExternalId}": create it with POST /api/v1/customers first.`,
+          {
+            [readings.length > 1 ? `${i}.customerExternalId` : 'customerExternalId']:
+              'no customer with this externalId',
+          },
+          404,
+        );
       }
-      const reading = { used: r.used, limit: r.limit, metric: r.metric ?? 'usage', at: r.at ?? deps.clock.now() };
+      const reading = {
+        used: r.used,
+        limit: r.limit,
+        metric: r.metric ?? 'usage',
+        at: r.at ?? deps.clock.now(),
+      };
       await tx.insertUsageReading(workspaceId, customer.id, reading);
       const result = await onUsageReading(deps, tx, after, customer, reading);
       out.push(result ? result.outcome : 'below_threshold');
@@ -60,15 +74,26 @@ export interface InvoiceInput {
 }
 
 /** Stores an invoice and evaluates the collections rule (alert, response, or auto-resolve on payment). */
-export async function ingestInvoice(deps: EngineDeps, workspaceId: string, inv: InvoiceInput): Promise<string> {
+export async function ingestInvoice(
+  deps: EngineDeps,
+  workspaceId: string,
+  inv: InvoiceInput,
+): Promise<string> {
   return inTransaction(deps, async (tx, after) => {
     const customer = await tx.customerByExternalId(workspaceId, inv.customerExternalId);
     if (!customer) {
-      throw new InputError(`Unknown customer "${inv.customerExternalId}": create it with POST /api/v1/customers first.`, { customerExternalId: 'no customer with this externalId' }, 404);
+      throw new InputError(
+        `Unknown customer "${inv.customerExternalId}": create it with POST /api/v1/customers first.`,
+        { customerExternalId: 'no customer with this externalId' },
+        404,
+      );
     }
     const state = { ...inv, lastCustomerResponseAt: inv.lastCustomerResponseAt ?? null };
     const previous = await tx.upsertInvoice(workspaceId, customer.id, state, deps.clock.now());
-    const merged = { ...state, lastCustomerResponseAt: state.lastCustomerResponseAt ?? previous?.lastCustomerResponseAt ?? null };
+    const merged = {
+      ...state,
+      lastCustomerResponseAt: state.lastCustomerResponseAt ?? previous?.lastCustomerResponseAt ?? null,
+    };
     const r = await onInvoice(deps, tx, after, customer, merged, previous);
     return r.outcome;
   });
@@ -81,7 +106,14 @@ export async function scanCollections(deps: EngineDeps, workspaceId: string): Pr
     for (const inv of await tx.openInvoices(workspaceId)) {
       const customer = await tx.customer(workspaceId, inv.customerId);
       if (!customer) continue;
-      const r = await onInvoice(deps, tx, after, customer, { ...inv, status: 'open' }, { status: 'open', lastCustomerResponseAt: inv.lastCustomerResponseAt });
+      const r = await onInvoice(
+        deps,
+        tx,
+        after,
+        customer,
+        { ...inv, status: 'open' },
+        { status: 'open', lastCustomerResponseAt: inv.lastCustomerResponseAt },
+      );
       if (r.outcome === 'created') raised++;
     }
     return raised;

@@ -1,12 +1,4 @@
-import type {
-  Alert,
-  AlertType,
-  Channel,
-  Customer,
-  Person,
-  Role,
-  TimelineEvent,
-} from './types.js';
+import type { Alert, AlertType, Channel, Customer, Person, Role, TimelineEvent } from './types.js';
 
 /**
  * What the engine needs from the outside world. Implemented by src/store (PostgreSQL),
@@ -27,7 +19,6 @@ export interface Scheduler {
   /** Removes scheduled jobs of `name` whose data contains `match`. */
   cancel(name: string, match: Record<string, unknown>): Promise<number>;
 }
-
 
 /** A message for the outbox; `deliver:<channel>` jobs send them in order per alert. */
 export type DeliveryRequest =
@@ -79,16 +70,36 @@ export interface EngineTx {
   admins(workspaceId: string): Promise<Person[]>;
   customer(workspaceId: string, id: string): Promise<Customer | null>;
   customerByExternalId(workspaceId: string, externalId: string): Promise<Customer | null>;
-  insertUsageReading(workspaceId: string, customerId: string, r: { used: number; limit: number; metric: string; at: Date }): Promise<void>;
+  insertUsageReading(
+    workspaceId: string,
+    customerId: string,
+    r: { used: number; limit: number; metric: string; at: Date },
+  ): Promise<void>;
   /** Upserts an invoice by external id; returns the state it had before (null when new). */
   upsertInvoice(
     workspaceId: string,
     customerId: string,
-    inv: { externalId: string; amount: number; currency: string; dueDate: string; status: string; lastCustomerResponseAt: Date | null },
+    inv: {
+      externalId: string;
+      amount: number;
+      currency: string;
+      dueDate: string;
+      status: string;
+      lastCustomerResponseAt: Date | null;
+    },
     now: Date,
   ): Promise<{ status: string; lastCustomerResponseAt: Date | null } | null>;
   /** Open invoices of the workspace with their customers (collections scan). */
-  openInvoices(workspaceId: string): Promise<{ customerId: string; externalId: string; amount: number; currency: string; dueDate: string; lastCustomerResponseAt: Date | null }[]>;
+  openInvoices(workspaceId: string): Promise<
+    {
+      customerId: string;
+      externalId: string;
+      amount: number;
+      currency: string;
+      dueDate: string;
+      lastCustomerResponseAt: Date | null;
+    }[]
+  >;
   /** The open (not resolved) alert for a dedup key, locked for update. */
   openAlertForKey(workspaceId: string, dedupKey: string): Promise<Alert | null>;
   /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
@@ -104,7 +115,14 @@ export interface EngineTx {
     type: AlertType,
     personId: string,
   ): Promise<{ lastSentAt: Date; alertId: string } | null>;
-  setCooldown(workspaceId: string, customerId: string, type: AlertType, personId: string, alertId: string, at: Date): Promise<void>;
+  setCooldown(
+    workspaceId: string,
+    customerId: string,
+    type: AlertType,
+    personId: string,
+    alertId: string,
+    at: Date,
+  ): Promise<void>;
   addRecipient(alertId: string, personId: string, step: number, at: Date): Promise<boolean>;
   recipients(alertId: string): Promise<string[]>;
   /** Channels on which the alert has (or is about to have) a thread. */
@@ -119,9 +137,25 @@ export interface EngineTx {
     dueAt: Date;
     createdBy: string | null;
   }): Promise<string>;
-  task(taskId: string): Promise<{ id: string; workspaceId: string; alertId: string | null; title: string; dueAt: Date; status: string; assigneeId: string | null } | null>;
+  task(taskId: string): Promise<{
+    id: string;
+    workspaceId: string;
+    alertId: string | null;
+    title: string;
+    dueAt: Date;
+    status: string;
+    assigneeId: string | null;
+  } | null>;
   markTaskReminded(taskId: string, at: Date): Promise<boolean>;
-  insertCallLog(c: { workspaceId: string; alertId: string; customerId: string; personId: string; outcome: string; notes: string | null; at: Date }): Promise<void>;
+  insertCallLog(c: {
+    workspaceId: string;
+    alertId: string;
+    customerId: string;
+    personId: string;
+    outcome: string;
+    notes: string | null;
+    at: Date;
+  }): Promise<void>;
   /** Records an inbound event id; false when it was already processed (a retry or duplicate). */
   rememberEvent(source: string, eventId: string, workspaceId: string): Promise<boolean>;
 }
@@ -151,7 +185,9 @@ export interface ConversationRef {
 export interface ChannelGateway {
   readonly channel: Channel;
   /** Finds or opens the person's direct conversation; null when the person cannot be reached here. */
-  openConversation(person: Person): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
+  openConversation(
+    person: Person,
+  ): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
   postCard(conv: ConversationRef, msg: CardMessage): Promise<{ messageId: string }>;
   updateCard(conv: ConversationRef, messageId: string, msg: CardMessage): Promise<void>;
   postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;

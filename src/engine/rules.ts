@@ -1,6 +1,6 @@
 import { autoResolveInTx } from './actions.js';
 import { raiseAlertInTx, fanOut, type RaiseResult } from './alerts.js';
-import { inTransaction, type EngineDeps } from './context.js';
+import type { EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
 import { effectiveSettings, type WorkspaceSettings } from './settings.js';
 import type { Customer } from './types.js';
@@ -10,10 +10,20 @@ export function evaluateUsage(
   settings: WorkspaceSettings,
   customer: Pick<Customer, 'tier'>,
   reading: { used: number; limit: number },
-): { percent: number; threshold: number; crossed: boolean; framing: WorkspaceSettings['framing'][keyof WorkspaceSettings['framing']] } {
+): {
+  percent: number;
+  threshold: number;
+  crossed: boolean;
+  framing: WorkspaceSettings['framing'][keyof WorkspaceSettings['framing']];
+} {
   const percent = reading.limit > 0 ? (reading.used / reading.limit) * 100 : 0;
   const threshold = settings.usageThresholds[customer.tier];
-  return { percent: Math.round(percent * 10) / 10, threshold, crossed: reading.limit > 0 && percent >= threshold, framing: settings.framing[customer.tier] };
+  return {
+    percent: Math.round(percent * 10) / 10,
+    threshold,
+    crossed: reading.limit > 0 && percent >= threshold,
+    framing: settings.framing[customer.tier],
+  };
 }
 
 export interface UsageReading {
@@ -24,7 +34,13 @@ export interface UsageReading {
 }
 
 /** Evaluates one usage reading for a customer (already stored) and raises/updates the alert. */
-export async function onUsageReading(deps: EngineDeps, tx: EngineTx, after: Parameters<typeof raiseAlertInTx>[2], customer: Customer, reading: UsageReading): Promise<RaiseResult | null> {
+export async function onUsageReading(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: Parameters<typeof raiseAlertInTx>[2],
+  customer: Customer,
+  reading: UsageReading,
+): Promise<RaiseResult | null> {
   const ws = await tx.workspaceSettings(customer.workspaceId);
   const settings = effectiveSettings(ws?.settings, ws?.timezone);
   const r = evaluateUsage(settings, customer, reading);
@@ -47,7 +63,10 @@ export async function onUsageReading(deps: EngineDeps, tx: EngineTx, after: Para
       framing: `${r.framing.emoji} ${r.framing.label}`.trim(),
       readingAt: reading.at.toISOString(),
     },
-    updateText: open && changed ? `📈 Usage update: ${fmtPct(previous!)} → ${fmtPct(r.percent)} of ${reading.metric} (${reading.used} / ${reading.limit}).` : null,
+    updateText:
+      open && changed
+        ? `📈 Usage update: ${fmtPct(previous!)} → ${fmtPct(r.percent)} of ${reading.metric} (${reading.used} / ${reading.limit}).`
+        : null,
     cause: `usage ${fmtPct(r.percent)} ≥ ${r.threshold}%`,
   });
 }
@@ -73,11 +92,20 @@ export function daysOverdue(dueDate: string, now: Date): number {
  * Collections rule: open, overdue ≥ N days, and no customer response since dunning began
  * (dunning is taken to begin on the due date).
  */
-export function collectionsDue(settings: WorkspaceSettings, inv: InvoiceState, now: Date): { due: boolean; days: number; responded: boolean } {
+export function collectionsDue(
+  settings: WorkspaceSettings,
+  inv: InvoiceState,
+  now: Date,
+): { due: boolean; days: number; responded: boolean } {
   const days = daysOverdue(inv.dueDate, now);
   const dunningStart = Date.parse(`${inv.dueDate}T00:00:00Z`);
-  const responded = inv.lastCustomerResponseAt !== null && inv.lastCustomerResponseAt.getTime() >= dunningStart;
-  return { due: inv.status === 'open' && days >= settings.collectionsOverdueDays && !responded, days, responded };
+  const responded =
+    inv.lastCustomerResponseAt !== null && inv.lastCustomerResponseAt.getTime() >= dunningStart;
+  return {
+    due: inv.status === 'open' && days >= settings.collectionsOverdueDays && !responded,
+    days,
+    responded,
+  };
 }
 
 /**
@@ -104,13 +132,33 @@ export async function onInvoice(
     const remaining = tracked.filter((i) => i.externalId !== inv.externalId);
     const verb = inv.status === 'paid' ? 'paid' : 'voided';
     if (remaining.length === 0) {
-      await autoResolveInTx(deps, tx, after, open, `invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}`);
+      await autoResolveInTx(
+        deps,
+        tx,
+        after,
+        open,
+        `invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}`,
+      );
       return { outcome: 'resolved' };
     }
-    const updated = await tx.updateAlert(open.id, open.version, { facts: { ...open.facts, invoices: remaining, ...totals(remaining) } }, now);
+    const updated = await tx.updateAlert(
+      open.id,
+      open.version,
+      { facts: { ...open.facts, invoices: remaining, ...totals(remaining) } },
+      now,
+    );
     if (updated) {
-      await tx.addEvent(open.workspaceId, open.id, { at: now, kind: 'invoice_' + verb, channel: 'system', details: { invoice: inv.externalId } });
-      await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: open.id, text: `💰 Invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}; ${remaining.length} still overdue.` });
+      await tx.addEvent(open.workspaceId, open.id, {
+        at: now,
+        kind: 'invoice_' + verb,
+        channel: 'system',
+        details: { invoice: inv.externalId },
+      });
+      await fanOut(deps, tx, after, updated, {
+        kind: 'reply_all',
+        alertId: open.id,
+        text: `💰 Invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}; ${remaining.length} still overdue.`,
+      });
       await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: open.id });
     }
     return { outcome: 'none' };
@@ -118,15 +166,32 @@ export async function onInvoice(
 
   const rule = collectionsDue(settings, inv, now);
   const newResponse =
-    inv.lastCustomerResponseAt && (!previous?.lastCustomerResponseAt || previous.lastCustomerResponseAt.getTime() !== inv.lastCustomerResponseAt.getTime());
+    inv.lastCustomerResponseAt &&
+    (!previous?.lastCustomerResponseAt ||
+      previous.lastCustomerResponseAt.getTime() !== inv.lastCustomerResponseAt.getTime());
   if (open && isTracked && rule.responded && newResponse) {
-    await tx.addEvent(open.workspaceId, open.id, { at: now, kind: 'customer_responded', channel: 'system', details: { invoice: inv.externalId, at: inv.lastCustomerResponseAt!.toISOString() } });
-    await fanOut(deps, tx, after, open, { kind: 'reply_all', alertId: open.id, text: `✉️ ${customer.name} responded about invoice ${inv.externalId} (${inv.lastCustomerResponseAt!.toISOString().slice(0, 10)}).` });
+    await tx.addEvent(open.workspaceId, open.id, {
+      at: now,
+      kind: 'customer_responded',
+      channel: 'system',
+      details: { invoice: inv.externalId, at: inv.lastCustomerResponseAt!.toISOString() },
+    });
+    await fanOut(deps, tx, after, open, {
+      kind: 'reply_all',
+      alertId: open.id,
+      text: `✉️ ${customer.name} responded about invoice ${inv.externalId} (${inv.lastCustomerResponseAt!.toISOString().slice(0, 10)}).`,
+    });
     return { outcome: 'response_posted' };
   }
   if (!rule.due) return { outcome: 'none' };
 
-  const entry = { externalId: inv.externalId, amount: inv.amount, currency: inv.currency, dueDate: inv.dueDate, daysOverdue: rule.days };
+  const entry = {
+    externalId: inv.externalId,
+    amount: inv.amount,
+    currency: inv.currency,
+    dueDate: inv.dueDate,
+    daysOverdue: rule.days,
+  };
   const invoices = [...tracked.filter((i) => i.externalId !== inv.externalId), entry];
   return raiseAlertInTx(deps, tx, after, {
     workspaceId: customer.workspaceId,
@@ -134,7 +199,10 @@ export async function onInvoice(
     type: 'collections',
     dedupKey,
     facts: { invoices, ...totals(invoices) },
-    updateText: open && !isTracked ? `🧾 Another invoice is overdue: ${inv.externalId} (${money(inv.amount, inv.currency)}, ${rule.days} days).` : null,
+    updateText:
+      open && !isTracked
+        ? `🧾 Another invoice is overdue: ${inv.externalId} (${money(inv.amount, inv.currency)}, ${rule.days} days).`
+        : null,
     cause: `invoice ${inv.externalId} ${rule.days} days overdue with no customer response`,
   });
 }
@@ -155,4 +223,3 @@ export function money(amount: number, currency: string): string {
     return `${amount.toFixed(2)} ${currency}`;
   }
 }
-

@@ -59,7 +59,11 @@ export type FieldErrors = Record<string, string>;
 
 export class SettingsValidationError extends Error {
   constructor(public readonly fields: FieldErrors) {
-    super(`Invalid settings: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+    super(
+      `Invalid settings: ${Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}`,
+    );
     this.name = 'SettingsValidationError';
   }
 }
@@ -92,7 +96,8 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
     if (!isRecord(patch.usageThresholds)) errors.usageThresholds = 'must be an object of tier → percent';
     else
       for (const [tier, v] of Object.entries(patch.usageThresholds)) {
-        if (!(TIERS as readonly string[]).includes(tier)) errors[`usageThresholds.${tier}`] = `unknown tier (tiers: ${TIERS.join(', ')})`;
+        if (!(TIERS as readonly string[]).includes(tier))
+          errors[`usageThresholds.${tier}`] = `unknown tier (tiers: ${TIERS.join(', ')})`;
         else if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000)
           errors[`usageThresholds.${tier}`] = 'must be a percentage between 1 and 1000, e.g. 80';
         else next.usageThresholds[tier as Tier] = v;
@@ -104,8 +109,13 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
       for (const [tier, v] of Object.entries(patch.framing)) {
         if (!(TIERS as readonly string[]).includes(tier)) errors[`framing.${tier}`] = 'unknown tier';
         else if (!isRecord(v) || typeof v.label !== 'string' || !v.label.trim() || v.label.length > 60)
-          errors[`framing.${tier}`] = 'must be {"emoji": "🚀", "label": "Expansion Opportunity"} with a label of 1–60 characters';
-        else next.framing[tier as Tier] = { emoji: typeof v.emoji === 'string' ? v.emoji : '', label: v.label.trim() };
+          errors[`framing.${tier}`] =
+            'must be {"emoji": "🚀", "label": "Expansion Opportunity"} with a label of 1–60 characters';
+        else
+          next.framing[tier as Tier] = {
+            emoji: typeof v.emoji === 'string' ? v.emoji : '',
+            label: v.label.trim(),
+          };
       }
   }
   if (patch.collectionsOverdueDays !== undefined) {
@@ -136,9 +146,11 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
           errors[`escalation.${i}.role`] = 'must be one of csm, csm_manager, vp_cs, cfo';
         const ms = typeof step.after === 'string' ? parseDurationMs(step.after) : null;
         if (ms === null) errors[`escalation.${i}.after`] = 'must be a duration such as 0s, 90s, 15m or 24h';
-        else if (ms < previous) errors[`escalation.${i}.after`] = 'must not be earlier than the step before it';
+        else if (ms < previous)
+          errors[`escalation.${i}.after`] = 'must not be earlier than the step before it';
         else previous = ms;
-        if (ms !== null && typeof role === 'string') out.push({ role: role as Role, after: formatDuration(ms) });
+        if (ms !== null && typeof role === 'string')
+          out.push({ role: role as Role, after: formatDuration(ms) });
       });
       if (steps.length > 0 && isRecord(steps[0]) && steps[0].role !== 'csm' && !errors['escalation.0.role'])
         errors['escalation.0.role'] = 'the first step must notify the csm';
@@ -147,12 +159,14 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
   }
   if (patch.briefTime !== undefined) {
     const v = patch.briefTime;
-    if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) errors.briefTime = 'must be a 24-hour time HH:MM, e.g. 08:00';
+    if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(v))
+      errors.briefTime = 'must be a 24-hour time HH:MM, e.g. 08:00';
     else next.briefTime = v;
   }
   if (patch.timezone !== undefined) {
     const v = patch.timezone;
-    if (typeof v !== 'string' || !isValidTimezone(v)) errors.timezone = 'must be an IANA time zone such as Europe/London';
+    if (typeof v !== 'string' || !isValidTimezone(v))
+      errors.timezone = 'must be an IANA time zone such as Europe/London';
     else next.timezone = v;
   }
   if (Object.keys(errors).length > 0) throw new SettingsValidationError(errors);
@@ -164,6 +178,9 @@ export function escalationSnapshot(settings: WorkspaceSettings): EscalationStep[
   return settings.escalation.map((s) => ({ role: s.role, afterMs: parseDurationMs(s.after) ?? 0 }));
 }
 
-export function durationSetting(settings: WorkspaceSettings, key: 'cooldown' | 'ackTimeout' | 'snooze'): number {
+export function durationSetting(
+  settings: WorkspaceSettings,
+  key: 'cooldown' | 'ackTimeout' | 'snooze',
+): number {
   return parseDurationMs(settings[key]) ?? parseDurationMs(DEFAULT_SETTINGS[key])!;
 }

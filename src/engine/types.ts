@@ -14,7 +14,14 @@ export type AlertType = (typeof ALERT_TYPES)[number];
 
 export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
 
-export const ACTIONS = ['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'] as const;
+export const ACTIONS = [
+  'acknowledge',
+  'log_call',
+  'schedule_follow_up',
+  'reassign',
+  'snooze',
+  'resolve',
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {

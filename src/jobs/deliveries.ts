@@ -1,10 +1,20 @@
-import { channelFor, type CardMessage, type Channel, type ChannelGateway, type ConversationRef, type Person } from '../engine/index.js';
+import {
+  channelFor,
+  type CardMessage,
+  type Channel,
+  type ChannelGateway,
+  type ConversationRef,
+  type Person,
+} from '../engine/index.js';
 import type { ClaimedDelivery, DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../api/metrics.js';
 
 /** Renders an alert's card for one viewer (injected by the composition root). */
-export type CardRenderer = (alertId: string, opts: { intro?: string | null; viewer: Person; channel: Channel }) => Promise<CardMessage | null>;
+export type CardRenderer = (
+  alertId: string,
+  opts: { intro?: string | null; viewer: Person; channel: Channel },
+) => Promise<CardMessage | null>;
 
 export interface DeliveryWorkerOptions {
   gateway: ChannelGateway;
@@ -46,7 +56,13 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     if (known) return known;
     const opened = await o.gateway.openConversation(person);
     if (!opened) return null;
-    return o.repo.saveConversation(d.workspaceId, channel, person.id, opened.externalId, opened.reference ?? {});
+    return o.repo.saveConversation(
+      d.workspaceId,
+      channel,
+      person.id,
+      opened.externalId,
+      opened.reference ?? {},
+    );
   }
 
   async function send(d: ClaimedDelivery, done: Set<string>): Promise<void> {
@@ -55,7 +71,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       const person = await o.repo.person(r.personId);
       if (!person) return; // person deleted since: nothing to send
       const conv = await conversationFor(d, person);
-      if (!conv) throw new PermanentDeliveryError(`${person.name} cannot be reached on ${channel} (no ${channel} identity found).`);
+      if (!conv)
+        throw new PermanentDeliveryError(
+          `${person.name} cannot be reached on ${channel} (no ${channel} identity found).`,
+        );
       if (r.kind === 'notice') {
         await o.gateway.postText(conv, r.text);
         return;
@@ -105,7 +124,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         const retryAfter = (err as { retryAfterMs?: number }).retryAfterMs;
         await o.repo.retryLater(d.id, retryAfter ?? backoffMs(d.attempts), message, [...done]);
         o.metrics?.deliveries.inc({ channel, outcome: 'retry' });
-        o.log.warn({ delivery: d.id, channel, attempt: d.attempts, err: message }, 'delivery failed; will retry');
+        o.log.warn(
+          { delivery: d.id, channel, attempt: d.attempts, err: message },
+          'delivery failed; will retry',
+        );
         return;
       }
       await o.repo.markFailed(d.id, message);

@@ -10,21 +10,36 @@ export async function loadAlertView(
   alertId: string,
   opts: { intro?: string | null; viewer?: Person | null; publicUrl?: string | null } = {},
 ): Promise<{ view: AlertView; alert: Alert } | null> {
-  const a = (await pool.query('SELECT a.*, w.timezone AS ws_timezone FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1', [alertId])).rows[0];
+  const a = (
+    await pool.query(
+      'SELECT a.*, w.timezone AS ws_timezone FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1',
+      [alertId],
+    )
+  ).rows[0];
   if (!a) return null;
   const alert = toAlert(a);
-  const people = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [alert.workspaceId])).rows.map(toPerson);
-  const customer = toCustomer((await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0]);
+  const people = (
+    await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [alert.workspaceId])
+  ).rows.map(toPerson);
+  const customer = toCustomer(
+    (await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0],
+  );
   const byId = new Map(people.map((p) => [p.id, p]));
   const assignee = alert.assigneeId ? (byId.get(alert.assigneeId) ?? null) : null;
   const next = alert.escalation[alert.step + 1];
   let nextHolders: Person[] = [];
   if (next?.role === 'csm') nextHolders = assignee ? [assignee] : [];
-  else if (next?.role === 'csm_manager') nextHolders = assignee?.managerId && byId.get(assignee.managerId) ? [byId.get(assignee.managerId)!] : [];
+  else if (next?.role === 'csm_manager')
+    nextHolders = assignee?.managerId && byId.get(assignee.managerId) ? [byId.get(assignee.managerId)!] : [];
   else if (next) nextHolders = people.filter((p) => p.role === next.role);
   let resolvedBy: string | null = null;
   if (alert.status === 'resolved') {
-    const ev = (await pool.query(`SELECT actor_id FROM alert_events WHERE alert_id = $1 AND kind IN ('resolved','auto_resolved') ORDER BY id DESC LIMIT 1`, [alertId])).rows[0];
+    const ev = (
+      await pool.query(
+        `SELECT actor_id FROM alert_events WHERE alert_id = $1 AND kind IN ('resolved','auto_resolved') ORDER BY id DESC LIMIT 1`,
+        [alertId],
+      )
+    ).rows[0];
     resolvedBy = ev?.actor_id ? (byId.get(ev.actor_id)?.name ?? null) : ev ? 'Fincelo (automatic)' : null;
   }
   const view = buildAlertView({
@@ -42,8 +57,15 @@ export async function loadAlertView(
 }
 
 /** The alert as the HTTP API shows it. */
-export async function alertForApi(pool: pg.Pool, workspaceId: string, alertId: string, withTimeline: boolean): Promise<Record<string, unknown> | null> {
-  const rows = (await pool.query(ALERT_SELECT + ' WHERE a.workspace_id = $1 AND a.id = $2', [workspaceId, alertId])).rows;
+export async function alertForApi(
+  pool: pg.Pool,
+  workspaceId: string,
+  alertId: string,
+  withTimeline: boolean,
+): Promise<Record<string, unknown> | null> {
+  const rows = (
+    await pool.query(ALERT_SELECT + ' WHERE a.workspace_id = $1 AND a.id = $2', [workspaceId, alertId])
+  ).rows;
   if (!rows[0]) return null;
   const out = apiAlert(rows[0]);
   if (withTimeline) {
@@ -64,13 +86,21 @@ export async function alertForApi(pool: pg.Pool, workspaceId: string, alertId: s
       details: e.details,
     }));
     out.recipients = (
-      await pool.query('SELECT p.external_id FROM alert_recipients r JOIN people p ON p.id = r.person_id WHERE r.alert_id = $1 ORDER BY r.step, r.notified_at', [alertId])
+      await pool.query(
+        'SELECT p.external_id FROM alert_recipients r JOIN people p ON p.id = r.person_id WHERE r.alert_id = $1 ORDER BY r.step, r.notified_at',
+        [alertId],
+      )
     ).rows.map((r) => r.external_id);
   }
   return out;
 }
 
-export async function listAlertsForApi(pool: pg.Pool, workspaceId: string, status: string | undefined, limit: number): Promise<Record<string, unknown>[]> {
+export async function listAlertsForApi(
+  pool: pg.Pool,
+  workspaceId: string,
+  status: string | undefined,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
   const params: unknown[] = [workspaceId, limit];
   let where = ' WHERE a.workspace_id = $1';
   if (status) {

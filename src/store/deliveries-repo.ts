@@ -57,7 +57,10 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         .sort((a, b) => a.id - b.id);
     },
     async markSent(id: number): Promise<void> {
-      await pool.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`, [id]);
+      await pool.query(
+        `UPDATE deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
+        [id],
+      );
     },
     async retryLater(id: number, delayMs: number, error: string, done: string[]): Promise<void> {
       await pool.query(
@@ -67,32 +70,50 @@ export function createDeliveriesRepo(pool: pg.Pool) {
       );
     },
     async markFailed(id: number, error: string): Promise<void> {
-      await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [id, error.slice(0, 2000)]);
+      await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [
+        id,
+        error.slice(0, 2000),
+      ]);
     },
     /** Releases deliveries whose worker died mid-send (lease expired). */
     async releaseExpiredLeases(): Promise<number> {
-      const r = await pool.query(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < now()`);
+      const r = await pool.query(
+        `UPDATE deliveries SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < now()`,
+      );
       return r.rowCount ?? 0;
     },
     async channelsWithDueWork(): Promise<Channel[]> {
-      const r = await pool.query(`SELECT DISTINCT channel FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()`);
+      const r = await pool.query(
+        `SELECT DISTINCT channel FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()`,
+      );
       return r.rows.map((x) => x.channel);
     },
     async person(personId: string): Promise<Person | null> {
       const r = (await pool.query('SELECT * FROM people WHERE id = $1', [personId])).rows[0];
       return r ? toPerson(r) : null;
     },
-    async conversationFor(workspaceId: string, channel: Channel, personId: string): Promise<ConversationRef | null> {
+    async conversationFor(
+      workspaceId: string,
+      channel: Channel,
+      personId: string,
+    ): Promise<ConversationRef | null> {
       const r = (
-        await pool.query('SELECT * FROM conversations WHERE workspace_id = $1 AND channel = $2 AND person_id = $3 ORDER BY created_at LIMIT 1', [
-          workspaceId,
-          channel,
-          personId,
-        ])
+        await pool.query(
+          'SELECT * FROM conversations WHERE workspace_id = $1 AND channel = $2 AND person_id = $3 ORDER BY created_at LIMIT 1',
+          [workspaceId, channel, personId],
+        )
       ).rows[0];
-      return r ? { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id } : null;
+      return r
+        ? { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id }
+        : null;
     },
-    async saveConversation(workspaceId: string, channel: Channel, personId: string, externalId: string, reference: Record<string, unknown>): Promise<ConversationRef> {
+    async saveConversation(
+      workspaceId: string,
+      channel: Channel,
+      personId: string,
+      externalId: string,
+      reference: Record<string, unknown>,
+    ): Promise<ConversationRef> {
       const r = (
         await pool.query(
           `INSERT INTO conversations (workspace_id, channel, person_id, external_id, reference) VALUES ($1,$2,$3,$4,$5)
@@ -116,37 +137,69 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         id: r.id,
         rootMessageId: r.root_message_id,
         personId: r.person_id,
-        conversation: { id: r.conv_id, externalId: r.external_id, reference: r.reference, personId: r.person_id },
+        conversation: {
+          id: r.conv_id,
+          externalId: r.external_id,
+          reference: r.reference,
+          personId: r.person_id,
+        },
       }));
     },
-    async thread(alertId: string, conversationId: string): Promise<{ id: string; rootMessageId: string | null } | null> {
-      const r = (await pool.query('SELECT id, root_message_id FROM alert_threads WHERE alert_id = $1 AND conversation_id = $2', [alertId, conversationId])).rows[0];
+    async thread(
+      alertId: string,
+      conversationId: string,
+    ): Promise<{ id: string; rootMessageId: string | null } | null> {
+      const r = (
+        await pool.query(
+          'SELECT id, root_message_id FROM alert_threads WHERE alert_id = $1 AND conversation_id = $2',
+          [alertId, conversationId],
+        )
+      ).rows[0];
       return r ? { id: r.id, rootMessageId: r.root_message_id } : null;
     },
-    async saveThread(workspaceId: string, alertId: string, channel: Channel, conversationId: string, rootMessageId: string): Promise<void> {
+    async saveThread(
+      workspaceId: string,
+      alertId: string,
+      channel: Channel,
+      conversationId: string,
+      rootMessageId: string,
+    ): Promise<void> {
       await pool.query(
         `INSERT INTO alert_threads (workspace_id, alert_id, channel, conversation_id, root_message_id) VALUES ($1,$2,$3,$4,$5)
          ON CONFLICT (alert_id, conversation_id) DO UPDATE SET root_message_id = EXCLUDED.root_message_id`,
         [workspaceId, alertId, channel, conversationId, rootMessageId],
       );
     },
-    async recordFailure(workspaceId: string, alertId: string, channel: Channel, personId: string | null, error: string): Promise<void> {
+    async recordFailure(
+      workspaceId: string,
+      alertId: string,
+      channel: Channel,
+      personId: string | null,
+      error: string,
+    ): Promise<void> {
       await pool.query(
         `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),'delivery_failed',$3,$4,$5)`,
         [workspaceId, alertId, personId, channel, JSON.stringify({ error: error.slice(0, 500) })],
       );
     },
     async admins(workspaceId: string): Promise<Person[]> {
-      return (await pool.query(`SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = 'admin')`, [workspaceId])).rows.map(toPerson);
+      return (
+        await pool.query(`SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = 'admin')`, [
+          workspaceId,
+        ])
+      ).rows.map(toPerson);
     },
-    async enqueueNotice(workspaceId: string, channel: Channel, personId: string, text: string): Promise<void> {
+    async enqueueNotice(
+      workspaceId: string,
+      channel: Channel,
+      personId: string,
+      text: string,
+    ): Promise<void> {
       const payload: DeliveryRequest = { kind: 'notice', personId, text };
-      await pool.query(`INSERT INTO deliveries (workspace_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,'notice',$4)`, [
-        workspaceId,
-        channel,
-        personId,
-        JSON.stringify(payload),
-      ]);
+      await pool.query(
+        `INSERT INTO deliveries (workspace_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,'notice',$4)`,
+        [workspaceId, channel, personId, JSON.stringify(payload)],
+      );
     },
   };
 }

@@ -25,7 +25,11 @@ export interface CustomerInput {
 }
 
 /** Upserts people by externalId (managers may be in the same batch, in any order). */
-export async function upsertPeople(pool: pg.Pool, workspaceId: string, people: PersonInput[]): Promise<{ externalId: string; id: string }[]> {
+export async function upsertPeople(
+  pool: pg.Pool,
+  workspaceId: string,
+  people: PersonInput[],
+): Promise<{ externalId: string; id: string }[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -56,16 +60,29 @@ export async function upsertPeople(pool: pg.Pool, workspaceId: string, people: P
       if (p.managerExternalId === undefined) continue;
       let managerId: string | null = null;
       if (p.managerExternalId) {
-        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, p.managerExternalId]);
+        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [
+          workspaceId,
+          p.managerExternalId,
+        ]);
         if (!m.rows[0]) {
-          throw new InputError(`Unknown manager "${p.managerExternalId}" for ${p.externalId}: add the manager as a person (in this request or before).`, {
-            managerExternalId: 'no person with this externalId',
-          });
+          throw new InputError(
+            `Unknown manager "${p.managerExternalId}" for ${p.externalId}: add the manager as a person (in this request or before).`,
+            {
+              managerExternalId: 'no person with this externalId',
+            },
+          );
         }
         managerId = m.rows[0].id;
-        if (p.managerExternalId === p.externalId) throw new InputError(`${p.externalId} cannot be their own manager.`, { managerExternalId: 'must be someone else' });
+        if (p.managerExternalId === p.externalId)
+          throw new InputError(`${p.externalId} cannot be their own manager.`, {
+            managerExternalId: 'must be someone else',
+          });
       }
-      await client.query('UPDATE people SET manager_id = $3 WHERE workspace_id = $1 AND external_id = $2', [workspaceId, p.externalId, managerId]);
+      await client.query('UPDATE people SET manager_id = $3 WHERE workspace_id = $1 AND external_id = $2', [
+        workspaceId,
+        p.externalId,
+        managerId,
+      ]);
     }
     await client.query('COMMIT');
     return out;
@@ -77,7 +94,11 @@ export async function upsertPeople(pool: pg.Pool, workspaceId: string, people: P
   }
 }
 
-export async function upsertCustomers(pool: pg.Pool, workspaceId: string, customers: CustomerInput[]): Promise<{ externalId: string; id: string }[]> {
+export async function upsertCustomers(
+  pool: pg.Pool,
+  workspaceId: string,
+  customers: CustomerInput[],
+): Promise<{ externalId: string; id: string }[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -85,8 +106,15 @@ export async function upsertCustomers(pool: pg.Pool, workspaceId: string, custom
     for (const c of customers) {
       let csmId: string | null = null;
       if (c.csmExternalId) {
-        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, c.csmExternalId]);
-        if (!m.rows[0]) throw new InputError(`Unknown CSM "${c.csmExternalId}" for customer ${c.externalId}: add them with POST /api/v1/people first.`, { csmExternalId: 'no person with this externalId' });
+        const m = await client.query('SELECT id FROM people WHERE workspace_id = $1 AND external_id = $2', [
+          workspaceId,
+          c.csmExternalId,
+        ]);
+        if (!m.rows[0])
+          throw new InputError(
+            `Unknown CSM "${c.csmExternalId}" for customer ${c.externalId}: add them with POST /api/v1/people first.`,
+            { csmExternalId: 'no person with this externalId' },
+          );
         csmId = m.rows[0].id;
       }
       const r = await client.query(
@@ -109,19 +137,29 @@ export async function upsertCustomers(pool: pg.Pool, workspaceId: string, custom
 }
 
 export async function listPeople(pool: pg.Pool, workspaceId: string) {
-  return (await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [workspaceId])).rows.map(toPerson);
+  return (
+    await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [workspaceId])
+  ).rows.map(toPerson);
 }
 
 export async function listCustomers(pool: pg.Pool, workspaceId: string) {
-  return (await pool.query('SELECT * FROM customers WHERE workspace_id = $1 ORDER BY name', [workspaceId])).rows.map(toCustomer);
+  return (
+    await pool.query('SELECT * FROM customers WHERE workspace_id = $1 ORDER BY name', [workspaceId])
+  ).rows.map(toCustomer);
 }
 
 export async function personById(pool: pg.Pool, workspaceId: string, id: string) {
-  const r = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND id = $2', [workspaceId, id])).rows[0];
+  const r = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND id = $2', [workspaceId, id]))
+    .rows[0];
   return r ? toPerson(r) : null;
 }
 
 export async function personByExternalId(pool: pg.Pool, workspaceId: string, externalId: string) {
-  const r = (await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, externalId])).rows[0];
+  const r = (
+    await pool.query('SELECT * FROM people WHERE workspace_id = $1 AND external_id = $2', [
+      workspaceId,
+      externalId,
+    ])
+  ).rows[0];
   return r ? toPerson(r) : null;
 }

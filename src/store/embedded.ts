@@ -106,7 +106,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedSe
     // maxConnections > 1 only so a replacement connection is accepted while the previous one is
     // still closing (pg-pool destroys a client after any query error); the product's pool
     // itself never holds more than one connection (database.ts).
-    server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 4, debug: process.env.PGLITE_SOCKET_DEBUG === '1' });
+    server = new PGLiteSocketServer({
+      db,
+      path: socketPath,
+      maxConnections: 4,
+      debug: process.env.PGLITE_SOCKET_DEBUG === '1',
+    });
     await server.start();
   } catch (err) {
     await db?.close().catch(() => {});

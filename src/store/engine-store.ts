@@ -94,29 +94,46 @@ const PATCH_COLUMNS: Record<keyof AlertPatch, string> = {
 };
 
 function engineTx(c: pg.PoolClient): EngineTx {
-  const one = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rows[0] as Row | undefined;
+  const one = async (sql: string, params: unknown[]) =>
+    (await c.query(sql, params)).rows[0] as Row | undefined;
   return {
     async workspaceSettings(workspaceId) {
       const r = await one('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]);
       return r ? { settings: r.settings, timezone: r.timezone as string } : null;
     },
     async saveWorkspaceSettings(workspaceId, settings) {
-      await c.query('UPDATE workspaces SET settings = $2 WHERE id = $1', [workspaceId, JSON.stringify(settings)]);
+      await c.query('UPDATE workspaces SET settings = $2 WHERE id = $1', [
+        workspaceId,
+        JSON.stringify(settings),
+      ]);
     },
     async person(workspaceId, id) {
       const r = await one('SELECT * FROM people WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
       return r ? toPerson(r) : null;
     },
     async personByExternalId(workspaceId, externalId) {
-      const r = await one('SELECT * FROM people WHERE workspace_id = $1 AND external_id = $2', [workspaceId, externalId]);
+      const r = await one('SELECT * FROM people WHERE workspace_id = $1 AND external_id = $2', [
+        workspaceId,
+        externalId,
+      ]);
       return r ? toPerson(r) : null;
     },
     async peopleWithRole(workspaceId, role) {
-      const rows = (await c.query('SELECT * FROM people WHERE workspace_id = $1 AND role = $2 ORDER BY created_at, id', [workspaceId, role])).rows;
+      const rows = (
+        await c.query('SELECT * FROM people WHERE workspace_id = $1 AND role = $2 ORDER BY created_at, id', [
+          workspaceId,
+          role,
+        ])
+      ).rows;
       return rows.map(toPerson);
     },
     async admins(workspaceId) {
-      const rows = (await c.query(`SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = 'admin') ORDER BY created_at, id`, [workspaceId])).rows;
+      const rows = (
+        await c.query(
+          `SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = 'admin') ORDER BY created_at, id`,
+          [workspaceId],
+        )
+      ).rows;
       return rows.map(toPerson);
     },
     async customer(workspaceId, id) {
@@ -124,24 +141,23 @@ function engineTx(c: pg.PoolClient): EngineTx {
       return r ? toCustomer(r) : null;
     },
     async customerByExternalId(workspaceId, externalId) {
-      const r = await one('SELECT * FROM customers WHERE workspace_id = $1 AND external_id = $2', [workspaceId, externalId]);
+      const r = await one('SELECT * FROM customers WHERE workspace_id = $1 AND external_id = $2', [
+        workspaceId,
+        externalId,
+      ]);
       return r ? toCustomer(r) : null;
     },
     async insertUsageReading(workspaceId, customerId, u) {
-      await c.query('INSERT INTO usage_readings (workspace_id, customer_id, used, "limit", metric, at) VALUES ($1,$2,$3,$4,$5,$6)', [
-        workspaceId,
-        customerId,
-        u.used,
-        u.limit,
-        u.metric,
-        u.at,
-      ]);
+      await c.query(
+        'INSERT INTO usage_readings (workspace_id, customer_id, used, "limit", metric, at) VALUES ($1,$2,$3,$4,$5,$6)',
+        [workspaceId, customerId, u.used, u.limit, u.metric, u.at],
+      );
     },
     async upsertInvoice(workspaceId, customerId, inv, now) {
-      const prev = await one('SELECT status, last_customer_response_at FROM invoices WHERE workspace_id = $1 AND external_id = $2 FOR UPDATE', [
-        workspaceId,
-        inv.externalId,
-      ]);
+      const prev = await one(
+        'SELECT status, last_customer_response_at FROM invoices WHERE workspace_id = $1 AND external_id = $2 FOR UPDATE',
+        [workspaceId, inv.externalId],
+      );
       await c.query(
         `INSERT INTO invoices (workspace_id, customer_id, external_id, amount, currency, due_date, status, last_customer_response_at, paid_at, updated_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8, CASE WHEN $7 = 'paid' THEN $9::timestamptz END, $9)
@@ -149,9 +165,21 @@ function engineTx(c: pg.PoolClient): EngineTx {
            currency = EXCLUDED.currency, due_date = EXCLUDED.due_date, status = EXCLUDED.status,
            last_customer_response_at = COALESCE(EXCLUDED.last_customer_response_at, invoices.last_customer_response_at),
            paid_at = COALESCE(invoices.paid_at, EXCLUDED.paid_at), updated_at = EXCLUDED.updated_at`,
-        [workspaceId, customerId, inv.externalId, inv.amount, inv.currency, inv.dueDate, inv.status, inv.lastCustomerResponseAt, now],
+        [
+          workspaceId,
+          customerId,
+          inv.externalId,
+          inv.amount,
+          inv.currency,
+          inv.dueDate,
+          inv.status,
+          inv.lastCustomerResponseAt,
+          now,
+        ],
       );
-      return prev ? { status: prev.status as string, lastCustomerResponseAt: date(prev.last_customer_response_at) } : null;
+      return prev
+        ? { status: prev.status as string, lastCustomerResponseAt: date(prev.last_customer_response_at) }
+        : null;
     },
     async openInvoices(workspaceId) {
       const rows = (
@@ -171,12 +199,18 @@ function engineTx(c: pg.PoolClient): EngineTx {
       }));
     },
     async openAlertForKey(workspaceId, dedupKey) {
-      const r = await one(`SELECT * FROM alerts WHERE workspace_id = $1 AND dedup_key = $2 AND status <> 'resolved' FOR UPDATE`, [workspaceId, dedupKey]);
+      const r = await one(
+        `SELECT * FROM alerts WHERE workspace_id = $1 AND dedup_key = $2 AND status <> 'resolved' FOR UPDATE`,
+        [workspaceId, dedupKey],
+      );
       return r ? toAlert(r) : null;
     },
     async lockAlert(workspaceId, alertId) {
       const r = workspaceId
-        ? await one('SELECT * FROM alerts WHERE workspace_id = $1 AND id = $2 FOR UPDATE', [workspaceId, alertId])
+        ? await one('SELECT * FROM alerts WHERE workspace_id = $1 AND id = $2 FOR UPDATE', [
+            workspaceId,
+            alertId,
+          ])
         : await one('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [alertId]);
       return r ? toAlert(r) : null;
     },
@@ -184,7 +218,17 @@ function engineTx(c: pg.PoolClient): EngineTx {
       const r = await one(
         `INSERT INTO alerts (workspace_id, customer_id, type, dedup_key, status, assignee_id, facts, escalation, step, chain_started_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, -1, $8, $9, $9) RETURNING *`,
-        [a.workspaceId, a.customerId, a.type, a.dedupKey, a.assigneeId, JSON.stringify(a.facts), JSON.stringify(a.escalation), a.chainStartedAt, a.now],
+        [
+          a.workspaceId,
+          a.customerId,
+          a.type,
+          a.dedupKey,
+          a.assigneeId,
+          JSON.stringify(a.facts),
+          JSON.stringify(a.escalation),
+          a.chainStartedAt,
+          a.now,
+        ],
       );
       return toAlert(r!);
     },
@@ -206,11 +250,21 @@ function engineTx(c: pg.PoolClient): EngineTx {
     async addEvent(workspaceId, alertId, e: TimelineEvent) {
       await c.query(
         `INSERT INTO alert_events (workspace_id, alert_id, at, kind, actor_id, target_id, channel, details) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [workspaceId, alertId, e.at, e.kind, e.actorId ?? null, e.targetId ?? null, e.channel ?? null, JSON.stringify(e.details ?? {})],
+        [
+          workspaceId,
+          alertId,
+          e.at,
+          e.kind,
+          e.actorId ?? null,
+          e.targetId ?? null,
+          e.channel ?? null,
+          JSON.stringify(e.details ?? {}),
+        ],
       );
     },
     async timeline(alertId) {
-      const rows = (await c.query('SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY id', [alertId])).rows as Row[];
+      const rows = (await c.query('SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY id', [alertId]))
+        .rows as Row[];
       return rows.map((r) => ({
         at: date(r.at)!,
         kind: r.kind as string,
@@ -242,7 +296,9 @@ function engineTx(c: pg.PoolClient): EngineTx {
       return (r.rowCount ?? 0) > 0;
     },
     async recipients(alertId) {
-      return (await c.query('SELECT person_id FROM alert_recipients WHERE alert_id = $1', [alertId])).rows.map((r) => r.person_id as string);
+      return (
+        await c.query('SELECT person_id FROM alert_recipients WHERE alert_id = $1', [alertId])
+      ).rows.map((r) => r.person_id as string);
     },
     async alertChannels(alertId) {
       const rows = (
@@ -257,14 +313,10 @@ function engineTx(c: pg.PoolClient): EngineTx {
     async enqueueDelivery(workspaceId, channel, d: DeliveryRequest) {
       const alertId = 'alertId' in d ? (d.alertId ?? null) : null;
       const personId = 'personId' in d ? d.personId : null;
-      await c.query(`INSERT INTO deliveries (workspace_id, alert_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,$4,$5,$6)`, [
-        workspaceId,
-        alertId,
-        channel,
-        personId,
-        d.kind,
-        JSON.stringify(d),
-      ]);
+      await c.query(
+        `INSERT INTO deliveries (workspace_id, alert_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,$4,$5,$6)`,
+        [workspaceId, alertId, channel, personId, d.kind, JSON.stringify(d)],
+      );
     },
     async insertTask(t) {
       const r = await one(
@@ -288,26 +340,23 @@ function engineTx(c: pg.PoolClient): EngineTx {
         : null;
     },
     async markTaskReminded(taskId, at) {
-      const r = await c.query(`UPDATE tasks SET status = 'reminded', reminded_at = $2 WHERE id = $1 AND status = 'open'`, [taskId, at]);
+      const r = await c.query(
+        `UPDATE tasks SET status = 'reminded', reminded_at = $2 WHERE id = $1 AND status = 'open'`,
+        [taskId, at],
+      );
       return (r.rowCount ?? 0) > 0;
     },
     async insertCallLog(cl) {
-      await c.query(`INSERT INTO call_logs (workspace_id, alert_id, customer_id, person_id, outcome, notes, at) VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
-        cl.workspaceId,
-        cl.alertId,
-        cl.customerId,
-        cl.personId,
-        cl.outcome,
-        cl.notes,
-        cl.at,
-      ]);
+      await c.query(
+        `INSERT INTO call_logs (workspace_id, alert_id, customer_id, person_id, outcome, notes, at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+        [cl.workspaceId, cl.alertId, cl.customerId, cl.personId, cl.outcome, cl.notes, cl.at],
+      );
     },
     async rememberEvent(source, eventId, workspaceId) {
-      const r = await c.query('INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING', [
-        source,
-        eventId,
-        workspaceId,
-      ]);
+      const r = await c.query(
+        'INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+        [source, eventId, workspaceId],
+      );
       return (r.rowCount ?? 0) > 0;
     },
   };

@@ -61,7 +61,8 @@ export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
   const exists = await pool.query(`SELECT to_regclass('fincelo_migrations') AS t`);
   const done = new Set<string>();
   if (exists.rows[0]?.t) {
-    for (const r of (await pool.query<{ tag: string }>('SELECT tag FROM fincelo_migrations')).rows) done.add(r.tag);
+    for (const r of (await pool.query<{ tag: string }>('SELECT tag FROM fincelo_migrations')).rows)
+      done.add(r.tag);
   }
   return listMigrations()
     .map((m) => m.tag)

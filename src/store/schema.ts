@@ -78,7 +78,10 @@ export const people = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('people_ext_uq').on(t.workspaceId, t.externalId), index('people_role_idx').on(t.workspaceId, t.role)],
+  (t) => [
+    uniqueIndex('people_ext_uq').on(t.workspaceId, t.externalId),
+    index('people_role_idx').on(t.workspaceId, t.role),
+  ],
 );
 
 export const customers = pgTable(
@@ -138,7 +141,10 @@ export const invoices = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('invoices_ext_uq').on(t.workspaceId, t.externalId), index('invoices_status_idx').on(t.workspaceId, t.status)],
+  (t) => [
+    uniqueIndex('invoices_ext_uq').on(t.workspaceId, t.externalId),
+    index('invoices_status_idx').on(t.workspaceId, t.status),
+  ],
 );
 
 export const alerts = pgTable(
@@ -179,7 +185,9 @@ export const alerts = pgTable(
     uniqueIndex('alerts_one_open_uq')
       .on(t.workspaceId, t.dedupKey)
       .where(sql`status <> 'resolved'`),
-    index('alerts_due_idx').on(t.nextActionAt).where(sql`next_action_at is not null`),
+    index('alerts_due_idx')
+      .on(t.nextActionAt)
+      .where(sql`next_action_at is not null`),
     index('alerts_ws_status_idx').on(t.workspaceId, t.status),
   ],
 );

@@ -5,7 +5,11 @@ import { createWorkspace } from '../../src/store/workspaces.js';
 import type { TestDatabase } from './db.js';
 
 /** Starts the real product in this process on an ephemeral port. */
-export async function startTestApp(db: TestDatabase, env: Record<string, string> = {}, opts: Partial<StartOptions> = {}): Promise<RunningApp> {
+export async function startTestApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  opts: Partial<StartOptions> = {},
+): Promise<RunningApp> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -54,8 +58,21 @@ export async function seedTeam(app: RunningApp, settings?: Record<string, unknow
   const api = apiClient(app.url, ws.apiKey);
   const people = await api.post('/api/v1/people', [
     { externalId: 'mgr-1', name: 'Dana Manager', email: 'dana@test.example', role: 'csm_manager' },
-    { externalId: 'csm-1', name: 'Sam CSM', email: 'sam@test.example', role: 'csm', managerExternalId: 'mgr-1', timezone: 'Europe/London' },
-    { externalId: 'csm-2', name: 'Alex CSM', email: 'alex@test.example', role: 'csm', managerExternalId: 'mgr-1' },
+    {
+      externalId: 'csm-1',
+      name: 'Sam CSM',
+      email: 'sam@test.example',
+      role: 'csm',
+      managerExternalId: 'mgr-1',
+      timezone: 'Europe/London',
+    },
+    {
+      externalId: 'csm-2',
+      name: 'Alex CSM',
+      email: 'alex@test.example',
+      role: 'csm',
+      managerExternalId: 'mgr-1',
+    },
     { externalId: 'vp-1', name: 'Priya VP', role: 'vp_cs' },
     { externalId: 'cfo-1', name: 'Morgan CFO', role: 'cfo' },
     { externalId: 'admin-1', name: 'Riley Admin', role: 'admin' },
@@ -73,12 +90,18 @@ export async function seedTeam(app: RunningApp, settings?: Record<string, unknow
     const r = await api.patch('/api/v1/settings', settings);
     if (r.status !== 200) throw new Error(`settings: ${JSON.stringify(r.body)}`);
   }
-  const ids = Object.fromEntries((people.body.people as { externalId: string; id: string }[]).map((p) => [p.externalId, p.id]));
+  const ids = Object.fromEntries(
+    (people.body.people as { externalId: string; id: string }[]).map((p) => [p.externalId, p.id]),
+  );
   return { ...ws, api, personIds: ids as Record<string, string> };
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, stepMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  stepMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -88,7 +111,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

@@ -28,7 +28,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`;
     return {
       kind: 'server',
-      env: { DATABASE_URL: url.toString(), FINCELO_ENCRYPTION_KEY: key, FINCELO_DATA_DIR: mkdtempSync(join(tmpdir(), 'fincelo-t-')) },
+      env: {
+        DATABASE_URL: url.toString(),
+        FINCELO_ENCRYPTION_KEY: key,
+        FINCELO_DATA_DIR: mkdtempSync(join(tmpdir(), 'fincelo-t-')),
+      },
       async drop() {
         const c = new pg.Client({ connectionString: server });
         await c.connect();

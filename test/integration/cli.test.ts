@@ -31,7 +31,10 @@ describe('fincelo CLI', () => {
   });
 
   it('creates a workspace and prints its id and API key as JSON', async () => {
-    const r = await runCli(['workspace', 'create', '--name', 'Acme', '--json'], { ...db.env, LOG_LEVEL: 'silent' });
+    const r = await runCli(['workspace', 'create', '--name', 'Acme', '--json'], {
+      ...db.env,
+      LOG_LEVEL: 'silent',
+    });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout.trim());
     expect(out.workspaceId).toMatch(/^[0-9a-f-]{36}$/);

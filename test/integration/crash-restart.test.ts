@@ -18,7 +18,10 @@ afterAll(async () => {
 describe('crash and restart mid-chain', () => {
   it('fires each due step exactly once after a SIGKILL and restart', async () => {
     const env = { ...db.env, FINCELO_DEMO: 'off', JOBS_POLL_INTERVAL: '250ms' };
-    const created = await runCli(['workspace', 'create', '--name', 'Crash Co', '--json'], { ...env, LOG_LEVEL: 'silent' });
+    const created = await runCli(['workspace', 'create', '--name', 'Crash Co', '--json'], {
+      ...env,
+      LOG_LEVEL: 'silent',
+    });
     const { apiKey } = JSON.parse(created.stdout);
     const port = await freePort();
     let proc = await startCli(env, port);
@@ -33,7 +36,16 @@ describe('crash and restart mid-chain', () => {
         ])
       ).status,
     ).toBe(200);
-    expect((await api.post('/api/v1/customers', { externalId: 'c1', name: 'Crashy Ltd', tier: 'poor', csmExternalId: 'csm' })).status).toBe(200);
+    expect(
+      (
+        await api.post('/api/v1/customers', {
+          externalId: 'c1',
+          name: 'Crashy Ltd',
+          tier: 'poor',
+          csmExternalId: 'csm',
+        })
+      ).status,
+    ).toBe(200);
     const settings = await api.patch('/api/v1/settings', {
       escalation: [
         { role: 'csm', after: '0s' },
@@ -43,9 +55,14 @@ describe('crash and restart mid-chain', () => {
       ],
     });
     expect(settings.status).toBe(200);
-    expect((await api.post('/api/v1/usage', { customerExternalId: 'c1', used: 95, limit: 100 })).body.outcome).toBe('created');
+    expect(
+      (await api.post('/api/v1/usage', { customerExternalId: 'c1', used: 95, limit: 100 })).body.outcome,
+    ).toBe('created');
     const alertId = (await api.get('/api/v1/alerts')).body.alerts[0].id;
-    await eventually(async () => (await api.get(`/api/v1/alerts/${alertId}`)).body.escalationStep === 2, 15_000);
+    await eventually(
+      async () => (await api.get(`/api/v1/alerts/${alertId}`)).body.escalationStep === 2,
+      15_000,
+    );
 
     proc.child.kill('SIGKILL');
     await waitExit(proc.child);
@@ -53,18 +70,30 @@ describe('crash and restart mid-chain', () => {
 
     proc = await startCli(env, port);
     try {
-      await eventually(async () => (await api.get(`/api/v1/alerts/${alertId}`)).body.escalationStep === 4, 30_000);
+      await eventually(
+        async () => (await api.get(`/api/v1/alerts/${alertId}`)).body.escalationStep === 4,
+        30_000,
+      );
       await sleep(2000);
       const alert = (await api.get(`/api/v1/alerts/${alertId}`)).body;
-      const escalated = alert.timeline.filter((e: { kind: string }) => e.kind === 'escalated').map((e: { targetExternalId: string }) => e.targetExternalId);
+      const escalated = alert.timeline
+        .filter((e: { kind: string }) => e.kind === 'escalated')
+        .map((e: { targetExternalId: string }) => e.targetExternalId);
       expect(escalated).toEqual(['mgr', 'vp', 'cfo']);
       expect(alert.timeline.filter((e: { kind: string }) => e.kind === 'notified')).toHaveLength(1);
       expect(alert.recipients).toEqual(['csm', 'mgr', 'vp', 'cfo']);
       // Each person received exactly one card.
-      const people = (await (await fetch(`http://127.0.0.1:${port}/playground/api/people`)).json()) as { people: { id: string; externalId: string }[] };
+      const people = (await (await fetch(`http://127.0.0.1:${port}/playground/api/people`)).json()) as {
+        people: { id: string; externalId: string }[];
+      };
       for (const p of people.people) {
-        const msgs = (await (await fetch(`http://127.0.0.1:${port}/playground/api/messages?personId=${p.id}`)).json()) as { messages: { threadRootId: number | null; card: unknown }[] };
-        expect({ who: p.externalId, cards: msgs.messages.filter((m) => m.threadRootId === null && m.card).length }).toEqual({ who: p.externalId, cards: 1 });
+        const msgs = (await (
+          await fetch(`http://127.0.0.1:${port}/playground/api/messages?personId=${p.id}`)
+        ).json()) as { messages: { threadRootId: number | null; card: unknown }[] };
+        expect({
+          who: p.externalId,
+          cards: msgs.messages.filter((m) => m.threadRootId === null && m.card).length,
+        }).toEqual({ who: p.externalId, cards: 1 });
       }
     } finally {
       proc.child.kill('SIGTERM');

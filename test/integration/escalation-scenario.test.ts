@@ -23,7 +23,8 @@ async function messages(personExt: string): Promise<PgMessage[]> {
   return ((await res.json()) as { messages: PgMessage[] }).messages;
 }
 const roots = async (p: string) => (await messages(p)).filter((m) => m.threadRootId === null && m.card);
-const replies = async (p: string) => (await messages(p)).filter((m) => m.threadRootId !== null).map((m) => m.text ?? '');
+const replies = async (p: string) =>
+  (await messages(p)).filter((m) => m.threadRootId !== null).map((m) => m.text ?? '');
 const cardText = (m: PgMessage) => JSON.stringify(m.card);
 const alertOf = async (id: string) => (await team.api.get(`/api/v1/alerts/${id}`)).body;
 const kinds = async (id: string) => ((await alertOf(id)).timeline as { kind: string }[]).map((e) => e.kind);
@@ -51,7 +52,12 @@ afterAll(async () => {
 
 describe('usage alert escalation, acknowledge, resume and resolve', () => {
   it('notifies the CSM, escalates to the manager, pauses on Acknowledge, resumes, and stops for good on Resolve', async () => {
-    const usage = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-1', used: 86, limit: 100, metric: 'seats' });
+    const usage = await team.api.post('/api/v1/usage', {
+      customerExternalId: 'cust-1',
+      used: 86,
+      limit: 100,
+      metric: 'seats',
+    });
     expect(usage.status).toBe(202);
     expect(usage.body.outcome).toBe('created');
 
@@ -62,15 +68,25 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
     const alerts = (await team.api.get('/api/v1/alerts?status=open')).body.alerts;
     expect(alerts).toHaveLength(1);
     const alertId = alerts[0].id as string;
-    expect(alerts[0]).toMatchObject({ type: 'usage_threshold', customerExternalId: 'cust-1', assigneeExternalId: 'csm-1', escalationStep: 1 });
+    expect(alerts[0]).toMatchObject({
+      type: 'usage_threshold',
+      customerExternalId: 'cust-1',
+      assigneeExternalId: 'csm-1',
+      escalationStep: 1,
+    });
 
     // Manager at ~2 s: their own card, and "escalated" in the CSM's thread.
     await eventually(async () => (await roots('mgr-1')).length === 1, 10_000);
-    await eventually(async () => (await replies('csm-1')).some((t) => t.includes('Escalated to Dana Manager')));
+    await eventually(async () =>
+      (await replies('csm-1')).some((t) => t.includes('Escalated to Dana Manager')),
+    );
     expect((await alertOf(alertId)).escalationStep).toBe(2);
     expect((await roots('vp-1')).length).toBe(0);
 
-    const ack = await team.api.post(`/api/v1/alerts/${alertId}/actions`, { action: 'acknowledge', actorExternalId: 'csm-1' });
+    const ack = await team.api.post(`/api/v1/alerts/${alertId}/actions`, {
+      action: 'acknowledge',
+      actorExternalId: 'csm-1',
+    });
     expect(ack.status).toBe(200);
     expect(ack.body.alert.status).toBe('acknowledged');
     // The CSM's card is re-rendered to show the acknowledged state.
@@ -85,7 +101,11 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
     await eventually(async () => (await kinds(alertId)).includes('resumed'), 10_000);
     await eventually(async () => (await roots('vp-1')).length === 1, 10_000);
 
-    const resolved = await team.api.post(`/api/v1/alerts/${alertId}/actions`, { action: 'resolve', actorExternalId: 'vp-1', note: 'Expansion call booked' });
+    const resolved = await team.api.post(`/api/v1/alerts/${alertId}/actions`, {
+      action: 'resolve',
+      actorExternalId: 'vp-1',
+      note: 'Expansion call booked',
+    });
     expect(resolved.status).toBe(200);
     expect(resolved.body.alert.status).toBe('resolved');
 
@@ -102,62 +122,122 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
     expect((await roots('cfo-1')).length).toBe(0);
     const after = await alertOf(alertId);
     expect(after.timeline.length).toBe(before);
-    expect(after.timeline.filter((e: { kind: string }) => e.kind === 'escalated').map((e: { targetExternalId: string }) => e.targetExternalId)).toEqual(['mgr-1', 'vp-1']);
-    expect(after.timeline.find((e: { kind: string }) => e.kind === 'acknowledged')).toMatchObject({ actorExternalId: 'csm-1', channel: 'api' });
+    expect(
+      after.timeline
+        .filter((e: { kind: string }) => e.kind === 'escalated')
+        .map((e: { targetExternalId: string }) => e.targetExternalId),
+    ).toEqual(['mgr-1', 'vp-1']);
+    expect(after.timeline.find((e: { kind: string }) => e.kind === 'acknowledged')).toMatchObject({
+      actorExternalId: 'csm-1',
+      channel: 'api',
+    });
   });
 });
 
 describe('updates, cooldown and collections', () => {
   it('posts a new trigger on an open alert as an update in the same thread, not a new alert', async () => {
-    const first = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-2', used: 76, limit: 100 });
+    const first = await team.api.post('/api/v1/usage', {
+      customerExternalId: 'cust-2',
+      used: 76,
+      limit: 100,
+    });
     expect(first.body.outcome).toBe('created');
-    const second = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-2', used: 93, limit: 100 });
+    const second = await team.api.post('/api/v1/usage', {
+      customerExternalId: 'cust-2',
+      used: 93,
+      limit: 100,
+    });
     expect(second.body.outcome).toBe('updated');
-    await eventually(async () => (await replies('csm-1')).some((t) => t.includes('76%') && t.includes('93%')));
-    const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.filter((a: { customerExternalId: string }) => a.customerExternalId === 'cust-2');
+    await eventually(async () =>
+      (await replies('csm-1')).some((t) => t.includes('76%') && t.includes('93%')),
+    );
+    const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.filter(
+      (a: { customerExternalId: string }) => a.customerExternalId === 'cust-2',
+    );
     expect(open).toHaveLength(1);
     expect(open[0].facts.percent).toBe(93);
     const globexCards = (await roots('csm-1')).filter((m) => cardText(m).includes('Globex'));
     expect(globexCards).toHaveLength(1);
-    await eventually(async () => cardText((await roots('csm-1')).find((m) => cardText(m).includes('Globex'))!).includes('93%'));
+    await eventually(async () =>
+      cardText((await roots('csm-1')).find((m) => cardText(m).includes('Globex'))!).includes('93%'),
+    );
   });
 
   it('suppresses a new alert inside the cooldown and records it on the previous alert', async () => {
-    const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { customerExternalId: string }) => a.customerExternalId === 'cust-2');
+    const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { customerExternalId: string }) => a.customerExternalId === 'cust-2',
+    );
     await team.api.post(`/api/v1/alerts/${open.id}/actions`, { action: 'resolve', actorExternalId: 'csm-1' });
-    const again = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-2', used: 95, limit: 100 });
+    const again = await team.api.post('/api/v1/usage', {
+      customerExternalId: 'cust-2',
+      used: 95,
+      limit: 100,
+    });
     expect(again.body.outcome).toBe('suppressed');
-    expect((await team.api.get('/api/v1/alerts?status=open')).body.alerts.some((a: { customerExternalId: string }) => a.customerExternalId === 'cust-2')).toBe(false);
+    expect(
+      (await team.api.get('/api/v1/alerts?status=open')).body.alerts.some(
+        (a: { customerExternalId: string }) => a.customerExternalId === 'cust-2',
+      ),
+    ).toBe(false);
     expect(await kinds(open.id)).toContain('suppressed');
   });
 
   it('raises a collections alert for an unanswered overdue invoice and resolves it when paid', async () => {
     const due = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
-    const inv = { customerExternalId: 'cust-3', externalId: 'INV-9', amount: 1200, currency: 'usd', dueDate: due, status: 'open' };
+    const inv = {
+      customerExternalId: 'cust-3',
+      externalId: 'INV-9',
+      amount: 1200,
+      currency: 'usd',
+      dueDate: due,
+      status: 'open',
+    };
     expect((await team.api.post('/api/v1/invoices', inv)).body.outcome).toBe('created');
     const [card] = await eventually(async () => ((await roots('csm-2')).length ? roots('csm-2') : null));
     expect(cardText(card!)).toContain('Hooli');
     expect(cardText(card!)).toContain('$1,200.00');
-    const alert = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { type: string }) => a.type === 'collections');
+    const alert = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { type: string }) => a.type === 'collections',
+    );
 
     // A customer response is posted to the thread (and does not resolve it).
-    const responded = await team.api.post('/api/v1/invoices', { ...inv, lastCustomerResponseAt: new Date().toISOString() });
+    const responded = await team.api.post('/api/v1/invoices', {
+      ...inv,
+      lastCustomerResponseAt: new Date().toISOString(),
+    });
     expect(responded.body.outcome).toBe('response_posted');
     await eventually(async () => (await replies('csm-2')).some((t) => t.includes('Hooli responded')));
 
-    expect((await team.api.post('/api/v1/invoices', { ...inv, status: 'paid' })).body.outcome).toBe('resolved');
+    expect((await team.api.post('/api/v1/invoices', { ...inv, status: 'paid' })).body.outcome).toBe(
+      'resolved',
+    );
     expect((await alertOf(alert.id)).status).toBe('resolved');
-    await eventually(async () => (await replies('csm-2')).some((t) => t.includes('Resolved automatically') && t.includes('INV-9')));
+    await eventually(async () =>
+      (await replies('csm-2')).some((t) => t.includes('Resolved automatically') && t.includes('INV-9')),
+    );
     await eventually(async () => cardText((await roots('csm-2'))[0]!).includes('Resolved'));
   });
 
   it('does not alert on an overdue invoice the customer has answered, nor on one not overdue long enough', async () => {
     const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
     const answered = await team.api.post('/api/v1/invoices', {
-      customerExternalId: 'cust-1', externalId: 'INV-10', amount: 50, currency: 'EUR', dueDate: day(30), status: 'open', lastCustomerResponseAt: new Date().toISOString(),
+      customerExternalId: 'cust-1',
+      externalId: 'INV-10',
+      amount: 50,
+      currency: 'EUR',
+      dueDate: day(30),
+      status: 'open',
+      lastCustomerResponseAt: new Date().toISOString(),
     });
     expect(answered.body.outcome).toBe('none');
-    const recent = await team.api.post('/api/v1/invoices', { customerExternalId: 'cust-1', externalId: 'INV-11', amount: 50, currency: 'EUR', dueDate: day(3), status: 'open' });
+    const recent = await team.api.post('/api/v1/invoices', {
+      customerExternalId: 'cust-1',
+      externalId: 'INV-11',
+      amount: 50,
+      currency: 'EUR',
+      dueDate: day(3),
+      status: 'open',
+    });
     expect(recent.body.outcome).toBe('none');
   });
 });
@@ -167,11 +247,17 @@ describe('actions: who may act, duplicates, races, reassign, snooze', () => {
   beforeAll(async () => {
     const r = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-3', used: 71, limit: 100 });
     expect(r.body.outcome).toBe('created');
-    alertId = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { customerExternalId: string; type: string }) => a.customerExternalId === 'cust-3' && a.type === 'usage_threshold').id;
+    alertId = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { customerExternalId: string; type: string }) =>
+        a.customerExternalId === 'cust-3' && a.type === 'usage_threshold',
+    ).id;
   });
 
   it('refuses someone who is neither assignee, notified, nor admin, and records the refusal', async () => {
-    const r = await team.api.post(`/api/v1/alerts/${alertId}/actions`, { action: 'resolve', actorExternalId: 'outsider' });
+    const r = await team.api.post(`/api/v1/alerts/${alertId}/actions`, {
+      action: 'resolve',
+      actorExternalId: 'outsider',
+    });
     expect(r.status).toBe(403);
     expect(r.body.error).toMatch(/only its assignee/);
     expect((await alertOf(alertId)).status).toBe('open');
@@ -179,22 +265,42 @@ describe('actions: who may act, duplicates, races, reassign, snooze', () => {
   });
 
   it('applies a retried delivery (same idempotency key) once', async () => {
-    const body = { action: 'log_call', actorExternalId: 'csm-2', outcome: 'connected', notes: 'Renewal in Q1' };
-    const a = await team.api.post(`/api/v1/alerts/${alertId}/actions`, body, { 'idempotency-key': 'evt-123' });
-    const b = await team.api.post(`/api/v1/alerts/${alertId}/actions`, body, { 'idempotency-key': 'evt-123' });
+    const body = {
+      action: 'log_call',
+      actorExternalId: 'csm-2',
+      outcome: 'connected',
+      notes: 'Renewal in Q1',
+    };
+    const a = await team.api.post(`/api/v1/alerts/${alertId}/actions`, body, {
+      'idempotency-key': 'evt-123',
+    });
+    const b = await team.api.post(`/api/v1/alerts/${alertId}/actions`, body, {
+      'idempotency-key': 'evt-123',
+    });
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(b.body.duplicate).toBe(true);
     expect((await kinds(alertId)).filter((k) => k === 'call_logged')).toHaveLength(1);
-    const calls = await app.database.pool.query('SELECT outcome, notes FROM call_logs WHERE alert_id = $1', [alertId]);
+    const calls = await app.database.pool.query('SELECT outcome, notes FROM call_logs WHERE alert_id = $1', [
+      alertId,
+    ]);
     expect(calls.rows).toEqual([{ outcome: 'connected', notes: 'Renewal in Q1' }]);
   });
 
   it('gives two simultaneous clicks one effect', async () => {
-    await team.api.post(`/api/v1/alerts/${alertId}/actions`, { action: 'resolve', actorExternalId: 'admin-1' });
-    const r = await team.api.post('/api/v1/usage', { customerExternalId: 'cust-orphan', used: 99, limit: 100 });
+    await team.api.post(`/api/v1/alerts/${alertId}/actions`, {
+      action: 'resolve',
+      actorExternalId: 'admin-1',
+    });
+    const r = await team.api.post('/api/v1/usage', {
+      customerExternalId: 'cust-orphan',
+      used: 99,
+      limit: 100,
+    });
     expect(r.body.outcome).toBe('created');
-    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { customerExternalId: string }) => a.customerExternalId === 'cust-orphan').id;
+    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { customerExternalId: string }) => a.customerExternalId === 'cust-orphan',
+    ).id;
     const results = await Promise.all([
       team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge', actorExternalId: 'outsider' }),
       team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge', actorExternalId: 'admin-1' }),
@@ -206,19 +312,33 @@ describe('actions: who may act, duplicates, races, reassign, snooze', () => {
 
   it('reassigns to another CSM, who gets the card with the history, and restarts the chain for them', async () => {
     const invoice = await team.api.post('/api/v1/invoices', {
-      customerExternalId: 'cust-1', externalId: 'INV-20', amount: 900, currency: 'USD', dueDate: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10), status: 'open',
+      customerExternalId: 'cust-1',
+      externalId: 'INV-20',
+      amount: 900,
+      currency: 'USD',
+      dueDate: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10),
+      status: 'open',
     });
     expect(invoice.body.outcome).toBe('created');
-    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { type: string; customerExternalId: string }) => a.type === 'collections' && a.customerExternalId === 'cust-1').id;
+    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { type: string; customerExternalId: string }) =>
+        a.type === 'collections' && a.customerExternalId === 'cust-1',
+    ).id;
     const before = (await roots('csm-2')).length;
-    const re = await team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'reassign', actorExternalId: 'csm-1', toPersonExternalId: 'csm-2' });
+    const re = await team.api.post(`/api/v1/alerts/${id}/actions`, {
+      action: 'reassign',
+      actorExternalId: 'csm-1',
+      toPersonExternalId: 'csm-2',
+    });
     expect(re.status).toBe(200);
     expect(re.body.alert).toMatchObject({ assigneeExternalId: 'csm-2', escalationStep: 1, status: 'open' });
     await eventually(async () => (await roots('csm-2')).length === before + 1);
     const card = (await roots('csm-2')).at(-1)!;
     expect(cardText(card)).toContain('reassigned this alert to you');
     expect(cardText(card)).toContain('Alex CSM');
-    await eventually(async () => (await replies('csm-1')).some((t) => t.includes('reassigned this alert from Sam CSM to Alex CSM')));
+    await eventually(async () =>
+      (await replies('csm-1')).some((t) => t.includes('reassigned this alert from Sam CSM to Alex CSM')),
+    );
     // The restarted chain escalates to csm-2's manager ~2 s later.
     await eventually(async () => (await alertOf(id)).escalationStep === 2, 10_000);
     await team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'resolve', actorExternalId: 'csm-2' });
@@ -227,10 +347,23 @@ describe('actions: who may act, duplicates, races, reassign, snooze', () => {
   it('snoozes silently and brings the alert back to the assignee when the snooze ends', async () => {
     const due = new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10);
     // cust-3's collections alert was resolved above and is in cooldown; use another customer.
-    const inv = await team.api.post('/api/v1/invoices', { customerExternalId: 'cust-orphan', externalId: 'INV-30', amount: 10, currency: 'USD', dueDate: due, status: 'open' });
+    const inv = await team.api.post('/api/v1/invoices', {
+      customerExternalId: 'cust-orphan',
+      externalId: 'INV-30',
+      amount: 10,
+      currency: 'USD',
+      dueDate: due,
+      status: 'open',
+    });
     expect(inv.body.outcome).toBe('created');
-    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { type: string; customerExternalId: string }) => a.type === 'collections' && a.customerExternalId === 'cust-orphan').id;
-    const s = await team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'snooze', actorExternalId: 'outsider' });
+    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { type: string; customerExternalId: string }) =>
+        a.type === 'collections' && a.customerExternalId === 'cust-orphan',
+    ).id;
+    const s = await team.api.post(`/api/v1/alerts/${id}/actions`, {
+      action: 'snooze',
+      actorExternalId: 'outsider',
+    });
     expect(s.status).toBe(200);
     expect(s.body.alert.status).toBe('snoozed');
     await sleep(1000);
@@ -244,16 +377,39 @@ describe('actions: who may act, duplicates, races, reassign, snooze', () => {
 
   it('reminds in the thread when a scheduled follow-up falls due', async () => {
     const due = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-    const inv = await team.api.post('/api/v1/invoices', { customerExternalId: 'cust-2', externalId: 'INV-40', amount: 75, currency: 'USD', dueDate: due, status: 'open' });
+    const inv = await team.api.post('/api/v1/invoices', {
+      customerExternalId: 'cust-2',
+      externalId: 'INV-40',
+      amount: 75,
+      currency: 'USD',
+      dueDate: due,
+      status: 'open',
+    });
     expect(inv.body.outcome).toBe('created');
-    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find((a: { type: string; customerExternalId: string }) => a.type === 'collections' && a.customerExternalId === 'cust-2').id;
-    const past = await team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'schedule_follow_up', actorExternalId: 'csm-1', dueAt: '2020-01-01T00:00:00Z' });
+    const id = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
+      (a: { type: string; customerExternalId: string }) =>
+        a.type === 'collections' && a.customerExternalId === 'cust-2',
+    ).id;
+    const past = await team.api.post(`/api/v1/alerts/${id}/actions`, {
+      action: 'schedule_follow_up',
+      actorExternalId: 'csm-1',
+      dueAt: '2020-01-01T00:00:00Z',
+    });
     expect(past.status).toBe(400);
     expect(past.body.error).toMatch(/future/);
     const dueAt = new Date(Date.now() + 1500).toISOString();
-    const r = await team.api.post(`/api/v1/alerts/${id}/actions`, { action: 'schedule_follow_up', actorExternalId: 'csm-1', dueAt, title: 'Call their CFO' });
+    const r = await team.api.post(`/api/v1/alerts/${id}/actions`, {
+      action: 'schedule_follow_up',
+      actorExternalId: 'csm-1',
+      dueAt,
+      title: 'Call their CFO',
+    });
     expect(r.status).toBe(200);
-    await eventually(async () => (await replies('csm-1')).some((t) => t.includes('Follow-up due now') && t.includes('Call their CFO')), 10_000);
+    await eventually(
+      async () =>
+        (await replies('csm-1')).some((t) => t.includes('Follow-up due now') && t.includes('Call their CFO')),
+      10_000,
+    );
     expect(await kinds(id)).toEqual(expect.arrayContaining(['follow_up_scheduled', 'follow_up_due']));
   });
 });

@@ -24,7 +24,9 @@ describe('configuration', () => {
   });
 
   it('never echoes a secret value back in the error', () => {
-    expect(() => loadConfig({ FINCELO_ENCRYPTION_KEY: 'hunter2-short' })).toThrow(/FINCELO_ENCRYPTION_KEY .*\(got \(hidden\)\)/);
+    expect(() => loadConfig({ FINCELO_ENCRYPTION_KEY: 'hunter2-short' })).toThrow(
+      /FINCELO_ENCRYPTION_KEY .*\(got \(hidden\)\)/,
+    );
     try {
       loadConfig({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token' });
     } catch (e) {
@@ -33,7 +35,11 @@ describe('configuration', () => {
   });
 
   it('accepts a 32-byte key as hex or base64', () => {
-    expect(loadConfig({ FINCELO_ENCRYPTION_KEY: 'ab'.repeat(32) }).FINCELO_ENCRYPTION_KEY).toBe('ab'.repeat(32));
-    expect(() => loadConfig({ FINCELO_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })).not.toThrow();
+    expect(loadConfig({ FINCELO_ENCRYPTION_KEY: 'ab'.repeat(32) }).FINCELO_ENCRYPTION_KEY).toBe(
+      'ab'.repeat(32),
+    );
+    expect(() =>
+      loadConfig({ FINCELO_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }),
+    ).not.toThrow();
   });
 });

@@ -21,7 +21,12 @@ import { workspaceForApiKey } from '../../store/workspaces.js';
 type Authed = Request & { workspaceId: string };
 
 /** JSON error in the API's one shape. */
-export function sendError(res: Response, status: number, error: string, details: Record<string, unknown> = {}): void {
+export function sendError(
+  res: Response,
+  status: number,
+  error: string,
+  details: Record<string, unknown> = {},
+): void {
   res.status(status).json({ error, details });
 }
 
@@ -33,7 +38,10 @@ function zodDetails(err: z.ZodError): Record<string, string> {
 
 /** Accepts one object or an array of them. */
 const oneOrMany = <T extends z.ZodType>(s: T) => z.union([s, z.array(s).min(1).max(10_000)]);
-const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-11-23T10:00:00Z' });
+const isoDate = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time such as 2026-11-23T10:00:00Z',
+});
 
 const personSchema = z.object({
   externalId: z.string().min(1).max(200),
@@ -60,7 +68,10 @@ const personSchema = z.object({
 const customerSchema = z.object({
   externalId: z.string().min(1).max(200),
   name: z.string().min(1).max(300),
-  tier: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(TIERS, { message: `must be one of ${TIERS.join(', ')}` })),
+  tier: z.preprocess(
+    (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+    z.enum(TIERS, { message: `must be one of ${TIERS.join(', ')}` }),
+  ),
   csmExternalId: z.string().min(1).nullish(),
   domains: z.array(z.string().min(1)).optional(),
   arr: z.number().nonnegative().nullish(),
@@ -106,7 +117,8 @@ const asyncRoute =
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const r = schema.safeParse(body);
-  if (!r.success) throw new InputError('The request body is not valid; see details for each field.', zodDetails(r.error));
+  if (!r.success)
+    throw new InputError('The request body is not valid; see details for each field.', zodDetails(r.error));
   return r.data;
 }
 
@@ -117,7 +129,12 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
 
   r.use((req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) return sendError(res, 401, 'Missing API key: send "Authorization: Bearer <workspace API key>" (create one with `fincelo workspace create`).');
+    if (!m)
+      return sendError(
+        res,
+        401,
+        'Missing API key: send "Authorization: Bearer <workspace API key>" (create one with `fincelo workspace create`).',
+      );
     workspaceForApiKey(db, m[1]!)
       .then((ws) => {
         if (!ws) return sendError(res, 401, 'Invalid or revoked API key.');
@@ -151,9 +168,18 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
     '/usage',
     asyncRoute(async (req, res) => {
       const body = parse(oneOrMany(usageSchema), req.body);
-      const list = (Array.isArray(body) ? body : [body]).map((u) => ({ ...u, at: u.at ? new Date(u.at) : undefined }));
+      const list = (Array.isArray(body) ? body : [body]).map((u) => ({
+        ...u,
+        at: u.at ? new Date(u.at) : undefined,
+      }));
       const outcomes = await ingestUsage(deps.engine, req.workspaceId, list);
-      res.status(202).json(Array.isArray(body) ? { accepted: outcomes.length, outcomes } : { accepted: 1, outcome: outcomes[0] });
+      res
+        .status(202)
+        .json(
+          Array.isArray(body)
+            ? { accepted: outcomes.length, outcomes }
+            : { accepted: 1, outcome: outcomes[0] },
+        );
     }),
   );
 
@@ -173,14 +199,22 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
           }),
         );
       }
-      res.status(202).json(Array.isArray(body) ? { accepted: outcomes.length, outcomes } : { accepted: 1, outcome: outcomes[0] });
+      res
+        .status(202)
+        .json(
+          Array.isArray(body)
+            ? { accepted: outcomes.length, outcomes }
+            : { accepted: 1, outcome: outcomes[0] },
+        );
     }),
   );
 
   r.get(
     '/settings',
     asyncRoute(async (req, res) => {
-      const row = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [req.workspaceId])).rows[0];
+      const row = (
+        await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [req.workspaceId])
+      ).rows[0];
       res.json(effectiveSettings(row?.settings, row?.timezone));
     }),
   );
@@ -191,9 +225,17 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const row = (await client.query('SELECT settings, timezone FROM workspaces WHERE id = $1 FOR UPDATE', [req.workspaceId])).rows[0];
+        const row = (
+          await client.query('SELECT settings, timezone FROM workspaces WHERE id = $1 FOR UPDATE', [
+            req.workspaceId,
+          ])
+        ).rows[0];
         const next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), req.body);
-        await client.query('UPDATE workspaces SET settings = $2, timezone = $3 WHERE id = $1', [req.workspaceId, JSON.stringify(next), next.timezone]);
+        await client.query('UPDATE workspaces SET settings = $2, timezone = $3 WHERE id = $1', [
+          req.workspaceId,
+          JSON.stringify(next),
+          next.timezone,
+        ]);
         await client.query('COMMIT');
         res.json(next);
       } catch (err) {
@@ -210,7 +252,9 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
     asyncRoute(async (req, res) => {
       const status = typeof req.query.status === 'string' ? req.query.status : undefined;
       if (status && !['open', 'acknowledged', 'snoozed', 'resolved'].includes(status)) {
-        return sendError(res, 400, 'Unknown status filter.', { status: 'must be open, acknowledged, snoozed or resolved' });
+        return sendError(res, 400, 'Unknown status filter.', {
+          status: 'must be open, acknowledged, snoozed or resolved',
+        });
       }
       const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
       res.json({ alerts: await listAlertsForApi(pool, req.workspaceId, status, limit) });
@@ -221,7 +265,8 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
     '/alerts/:id',
     asyncRoute(async (req, res) => {
       const id = String(req.params.id);
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return sendError(res, 404, 'No alert with this id in your workspace.');
+      if (!/^[0-9a-f-]{36}$/i.test(id))
+        return sendError(res, 404, 'No alert with this id in your workspace.');
       const alert = await alertForApi(pool, req.workspaceId, id, true);
       if (!alert) return sendError(res, 404, 'No alert with this id in your workspace.');
       res.json(alert);
@@ -232,11 +277,16 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
     '/alerts/:id/actions',
     asyncRoute(async (req, res) => {
       const id = String(req.params.id);
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return sendError(res, 404, 'No alert with this id in your workspace.');
+      if (!/^[0-9a-f-]{36}$/i.test(id))
+        return sendError(res, 404, 'No alert with this id in your workspace.');
       const body = parse(actionSchema, req.body);
       const actor = await personByExternalId(pool, req.workspaceId, body.actorExternalId);
-      if (!actor) return sendError(res, 400, `Unknown actor "${body.actorExternalId}".`, { actorExternalId: 'no person with this externalId' });
-      const eventId = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
+      if (!actor)
+        return sendError(res, 400, `Unknown actor "${body.actorExternalId}".`, {
+          actorExternalId: 'no person with this externalId',
+        });
+      const eventId =
+        typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
       const { action, actorExternalId: _a, ...params } = body;
       const result = await applyAction(deps.engine, {
         workspaceId: req.workspaceId,
@@ -263,8 +313,10 @@ export function apiErrorHandler(log: { error(o: object, m?: string): void }) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
     if (err instanceof InputError) return sendError(res, err.status, err.message, err.details);
-    if (err instanceof SettingsValidationError) return sendError(res, 400, 'Some settings are not valid; see details for each field.', err.fields);
-    if (err instanceof SyntaxError && 'body' in (err as object)) return sendError(res, 400, 'The request body is not valid JSON.');
+    if (err instanceof SettingsValidationError)
+      return sendError(res, 400, 'Some settings are not valid; see details for each field.', err.fields);
+    if (err instanceof SyntaxError && 'body' in (err as object))
+      return sendError(res, 400, 'The request body is not valid JSON.');
     const status = (err as { status?: number }).status;
     if (status === 413) return sendError(res, 413, 'The request body is too large.');
     log.error({ err }, 'unhandled API error');

@@ -8,11 +8,18 @@ import type { ChannelGateway, ConversationRef, Person } from '../../engine/index
  */
 export function createPlaygroundGateway(pool: pg.Pool): ChannelGateway {
   const workspaceOf = async (conv: ConversationRef) =>
-    (await pool.query('SELECT workspace_id FROM conversations WHERE id = $1', [conv.id])).rows[0]?.workspace_id as string;
+    (await pool.query('SELECT workspace_id FROM conversations WHERE id = $1', [conv.id])).rows[0]
+      ?.workspace_id as string;
   const insert = async (conv: ConversationRef, fields: { card?: unknown; text?: string; root?: string }) => {
     const r = await pool.query(
       `INSERT INTO playground_messages (workspace_id, conversation_id, thread_root_id, card, text) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
-      [await workspaceOf(conv), conv.id, fields.root ? Number(fields.root) : null, fields.card ? JSON.stringify(fields.card) : null, fields.text ?? null],
+      [
+        await workspaceOf(conv),
+        conv.id,
+        fields.root ? Number(fields.root) : null,
+        fields.card ? JSON.stringify(fields.card) : null,
+        fields.text ?? null,
+      ],
     );
     return { messageId: String(r.rows[0].id) };
   };
@@ -23,12 +30,10 @@ export function createPlaygroundGateway(pool: pg.Pool): ChannelGateway {
     },
     postCard: (conv, msg) => insert(conv, { card: msg.card, text: msg.text }),
     async updateCard(conv, messageId, msg) {
-      await pool.query('UPDATE playground_messages SET card = $3, text = $4, updated_at = now() WHERE id = $1 AND conversation_id = $2', [
-        Number(messageId),
-        conv.id,
-        JSON.stringify(msg.card),
-        msg.text,
-      ]);
+      await pool.query(
+        'UPDATE playground_messages SET card = $3, text = $4, updated_at = now() WHERE id = $1 AND conversation_id = $2',
+        [Number(messageId), conv.id, JSON.stringify(msg.card), msg.text],
+      );
     },
     postReply: (conv, root, text) => insert(conv, { text, root }),
     postText: (conv, text) => insert(conv, { text }),

@@ -25,7 +25,14 @@ describe('usage thresholds per tier', () => {
 
 describe('collections rule', () => {
   const now = new Date('2026-11-23T12:00:00Z');
-  const inv = { externalId: 'I1', amount: 10, currency: 'USD', dueDate: '2026-11-09', status: 'open' as const, lastCustomerResponseAt: null };
+  const inv = {
+    externalId: 'I1',
+    amount: 10,
+    currency: 'USD',
+    dueDate: '2026-11-09',
+    status: 'open' as const,
+    lastCustomerResponseAt: null,
+  };
   it('counts whole days overdue', () => {
     expect(daysOverdue('2026-11-09', now)).toBe(14);
     expect(daysOverdue('2026-11-30', now)).toBe(0);
@@ -35,8 +42,20 @@ describe('collections rule', () => {
     expect(collectionsDue(DEFAULT_SETTINGS, { ...inv, dueDate: '2026-11-10' }, now).due).toBe(false);
   });
   it('is not due once the customer answered after dunning began, but an older reply does not count', () => {
-    expect(collectionsDue(DEFAULT_SETTINGS, { ...inv, lastCustomerResponseAt: new Date('2026-11-15T00:00:00Z') }, now).due).toBe(false);
-    expect(collectionsDue(DEFAULT_SETTINGS, { ...inv, lastCustomerResponseAt: new Date('2026-10-01T00:00:00Z') }, now).due).toBe(true);
+    expect(
+      collectionsDue(
+        DEFAULT_SETTINGS,
+        { ...inv, lastCustomerResponseAt: new Date('2026-11-15T00:00:00Z') },
+        now,
+      ).due,
+    ).toBe(false);
+    expect(
+      collectionsDue(
+        DEFAULT_SETTINGS,
+        { ...inv, lastCustomerResponseAt: new Date('2026-10-01T00:00:00Z') },
+        now,
+      ).due,
+    ).toBe(true);
   });
   it('is never due for a paid invoice', () => {
     expect(collectionsDue(DEFAULT_SETTINGS, { ...inv, status: 'paid' }, now).due).toBe(false);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SETTINGS, escalationSnapshot, mergeSettings, SettingsValidationError } from '../../../src/engine/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  escalationSnapshot,
+  mergeSettings,
+  SettingsValidationError,
+} from '../../../src/engine/settings.js';
 import { formatDuration, parseDurationMs } from '../../../src/engine/duration.js';
 import { localDateTimeToUtc } from '../../../src/engine/local-time.js';
 
@@ -12,7 +17,9 @@ describe('durations', () => {
     ['1h30m', 5_400_000],
     ['500ms', 500],
   ])('%s = %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
-  it.each(['', '10', 'h', '1.5h', '-1h', '24 hours'])('rejects %p', (t) => expect(parseDurationMs(t)).toBeNull());
+  it.each(['', '10', 'h', '1.5h', '-1h', '24 hours'])('rejects %p', (t) =>
+    expect(parseDurationMs(t)).toBeNull(),
+  );
   it('formats back in the largest exact unit', () => {
     expect(formatDuration(86_400_000)).toBe('24h');
     expect(formatDuration(90_000)).toBe('90s');
@@ -22,7 +29,13 @@ describe('durations', () => {
 
 describe('workspace settings', () => {
   it('has the DESIGN.md defaults', () => {
-    expect(DEFAULT_SETTINGS.usageThresholds).toEqual({ platinum: 85, good: 80, average: 75, poor: 70, critical: 70 });
+    expect(DEFAULT_SETTINGS.usageThresholds).toEqual({
+      platinum: 85,
+      good: 80,
+      average: 75,
+      poor: 70,
+      critical: 70,
+    });
     expect(escalationSnapshot(DEFAULT_SETTINGS)).toEqual([
       { role: 'csm', afterMs: 0 },
       { role: 'csm_manager', afterMs: 86_400_000 },
@@ -46,7 +59,10 @@ describe('workspace settings', () => {
       mergeSettings(DEFAULT_SETTINGS, {
         usageThresholds: { gold: 80, poor: -3 },
         cooldown: 'soon',
-        escalation: [{ role: 'csm_manager', after: '1h' }, { role: 'ceo', after: '30m' }],
+        escalation: [
+          { role: 'csm_manager', after: '1h' },
+          { role: 'ceo', after: '30m' },
+        ],
         briefTime: '25:00',
         colour: 'blue',
       });
@@ -54,7 +70,16 @@ describe('workspace settings', () => {
       err = e as SettingsValidationError;
     }
     expect(Object.keys(err!.fields).sort()).toEqual(
-      ['briefTime', 'colour', 'cooldown', 'escalation.0.role', 'escalation.1.after', 'escalation.1.role', 'usageThresholds.gold', 'usageThresholds.poor'].sort(),
+      [
+        'briefTime',
+        'colour',
+        'cooldown',
+        'escalation.0.role',
+        'escalation.1.after',
+        'escalation.1.role',
+        'usageThresholds.gold',
+        'usageThresholds.poor',
+      ].sort(),
     );
     expect(err!.fields.cooldown).toMatch(/90s, 15m, 24h/);
   });
@@ -62,9 +87,15 @@ describe('workspace settings', () => {
 
 describe('local time', () => {
   it('reads a wall-clock time in the person’s zone, across DST', () => {
-    expect(localDateTimeToUtc('2026-07-01', '15:00', 'Europe/London')!.toISOString()).toBe('2026-07-01T14:00:00.000Z');
-    expect(localDateTimeToUtc('2026-12-01', '15:00', 'Europe/London')!.toISOString()).toBe('2026-12-01T15:00:00.000Z');
-    expect(localDateTimeToUtc('2026-12-01', '09:30', 'America/New_York')!.toISOString()).toBe('2026-12-01T14:30:00.000Z');
+    expect(localDateTimeToUtc('2026-07-01', '15:00', 'Europe/London')!.toISOString()).toBe(
+      '2026-07-01T14:00:00.000Z',
+    );
+    expect(localDateTimeToUtc('2026-12-01', '15:00', 'Europe/London')!.toISOString()).toBe(
+      '2026-12-01T15:00:00.000Z',
+    );
+    expect(localDateTimeToUtc('2026-12-01', '09:30', 'America/New_York')!.toISOString()).toBe(
+      '2026-12-01T14:30:00.000Z',
+    );
     expect(localDateTimeToUtc('2026-13-01', '09:30', 'UTC')).toBeNull();
     expect(localDateTimeToUtc('2026-12-01', '09:30', 'Mars/Olympus')).toBeNull();
   });
