@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Router } from 'express';
 import type { Config, ProcessRole } from './config.js';
 import {
   CHANNELS,
@@ -34,6 +34,8 @@ import { createPlaygroundGateway } from './bots/playground/gateway.js';
 import { renderAlertCard } from './cards/alert-card.js';
 import { alertText } from './cards/build-view.js';
 import { seedDemoIfEmpty } from './cli/demo.js';
+import { CHANNEL_MODULES } from './bots/registry.js';
+import { createChatServices, type ChatServices } from './services/chat.js';
 
 export interface StartOptions {
   config: Config;
@@ -54,6 +56,7 @@ export interface RunningApp {
   jobs: JobRunner;
   engine: EngineDeps;
   cipher: Cipher;
+  services: ChatServices;
   metrics: Metrics;
   log: Logger;
   /** Sends every due delivery of a channel now (tests, CLI). */
@@ -64,10 +67,7 @@ export interface RunningApp {
 /** Which channels have credentials configured (deliveries for others fall back to the playground). */
 export function configuredChannels(config: Config): Set<Channel> {
   const set = new Set<Channel>(['playground']);
-  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) set.add('slack');
-  if (config.MICROSOFT_APP_ID) set.add('teams');
-  if (config.GOOGLE_CHAT_SERVICE_ACCOUNT_FILE) set.add('gchat');
-  if (config.WHATSAPP_PHONE_NUMBER_ID && config.WHATSAPP_ACCESS_TOKEN) set.add('whatsapp');
+  for (const m of CHANNEL_MODULES) if (m.configured(config)) set.add(m.channel);
   return set;
 }
 
@@ -122,26 +122,30 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       log,
     };
 
-    // Channels this process serves. Channel modules register here as they land.
+    // Channels this process serves (src/bots/registry.ts lists them).
+    const services = createChatServices({ pool: database.pool, engine, cipher });
     const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
+    const channelRouters: Router[] = [];
     if (role === 'all') gateways.push(createPlaygroundGateway(database.pool));
-    for (const ch of CHANNELS) {
-      if (
-        ch !== 'playground' &&
-        enabled.has(ch) &&
-        !gateways.some((g) => g.channel === ch) &&
-        (role === 'all' || role === ch)
-      ) {
-        log.warn(
-          { channel: ch },
-          `${ch} credentials are set but this build has no ${ch} gateway yet; its people get the playground`,
-        );
+    for (const m of CHANNEL_MODULES) {
+      if (role !== 'all' && role !== m.channel) continue;
+      if (!m.configured(config)) {
+        log.info({ channel: m.channel }, `${m.channel}: not configured (no credentials), skipped`);
+        continue;
       }
+      const runtime = await m.create({ config, services, log: log.child({ channel: m.channel }) });
+      gateways.push(runtime.gateway);
+      if (runtime.router) channelRouters.push(runtime.router);
+      if (runtime.close) cleanup.unshift(runtime.close);
     }
-    for (const ch of CHANNELS) {
-      if (ch !== 'playground' && !enabled.has(ch) && (role === 'all' || role === ch)) {
-        log.info({ channel: ch }, `${ch}: not configured (no credentials), skipped`);
-      }
+    if (
+      role !== 'all' &&
+      (CHANNELS as readonly string[]).includes(role) &&
+      !gateways.some((g) => g.channel === role)
+    ) {
+      throw new Error(
+        `--role ${role}: the ${role} channel is not configured. Run \`fincelo doctor\` to see which variables it needs.`,
+      );
     }
 
     const renderCard: CardRenderer = async (alertId, o) => {
@@ -200,6 +204,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const app = express();
     app.disable('x-powered-by');
     app.use(healthRoutes({ pool: database.pool, metrics, role }));
+    for (const r of channelRouters) app.use(r);
     if (role === 'all' || role === 'api') {
       app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
     }
@@ -266,6 +271,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       jobs,
       engine,
       cipher,
+      services,
       metrics,
       log,
       drain: async (channel) => (workers.get(channel) ? workers.get(channel)!.drain() : 0),

@@ -1,0 +1,24 @@
+import type { Router } from 'express';
+import type { Config } from '../config.js';
+import type { Channel, ChannelGateway } from '../engine/index.js';
+import type { Logger } from '../log.js';
+import type { ChatServices } from '../services/chat.js';
+
+/** What a chat channel module gives the process that runs it. */
+export interface ChannelRuntime {
+  gateway: ChannelGateway;
+  /** HTTP routes (webhooks), mounted at the root of the process's server. */
+  router?: Router;
+  close?(): Promise<void>;
+}
+
+/** One chat platform: src/bots/<channel>/index.ts exports one of these. */
+export interface ChannelModule {
+  channel: Exclude<Channel, 'playground'>;
+  /** True when the platform's credentials are configured. */
+  configured(config: Config): boolean;
+  create(ctx: { config: Config; services: ChatServices; log: Logger }): Promise<ChannelRuntime>;
+}
+
+/** Every chat channel of the product: adding a channel adds one line here. */
+export const CHANNEL_MODULES: ChannelModule[] = [];
