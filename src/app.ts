@@ -209,7 +209,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
     }
     if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
-      app.get('/playground', (_req, res) => res.redirect(301, '/playground/'));
+      // Express routing is not strict about the trailing slash: compare the raw path.
+      app.use((req, res, next) =>
+        req.path === '/playground' && !req.originalUrl.startsWith('/playground/')
+          ? res.redirect(301, '/playground/')
+          : next(),
+      );
       app.use(
         '/playground',
         express.json({ limit: '1mb' }),

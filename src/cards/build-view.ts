@@ -98,7 +98,14 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     escalationLabel: current
       ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${ROLE_LABELS[current.role]}`
       : '—',
-    actions: final ? [] : [...ACTIONS],
+    // Offer what makes sense in the current state (an acknowledged alert cannot be acknowledged again).
+    actions: final
+      ? []
+      : ACTIONS.filter(
+          (x) =>
+            !(x === 'acknowledge' && a.status === 'acknowledged') &&
+            !(x === 'snooze' && a.status === 'snoozed'),
+        ),
     csmChoices: i.csms.filter((p) => p.id !== a.assigneeId).map((p) => ({ id: p.id, name: p.name })),
     callOutcomes: CALL_OUTCOMES.map((v) => ({
       value: v,

@@ -25,7 +25,11 @@ export interface GatewayHarness {
   /** Everything the platform holds in this conversation, oldest first. */
   messages(conv: ConversationRef): Promise<ObservedMessage[]>;
   /** Stores the conversation the way the product does (id is ours). */
-  toRef(externalId: string, reference: Record<string, unknown> | undefined, person: Person): Promise<ConversationRef>;
+  toRef(
+    externalId: string,
+    reference: Record<string, unknown> | undefined,
+    person: Person,
+  ): Promise<ConversationRef>;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,14 @@ const card = (title: string, status: string): CardMessage => ({
       { type: 'TextBlock', text: title, weight: 'Bolder', wrap: true },
       { type: 'FactSet', facts: [{ title: 'Status', value: status }] },
     ],
-    actions: [{ type: 'Action.Execute', title: 'Acknowledge', verb: 'acknowledge', data: { alertId: 'a-1', action: 'acknowledge', version: 1 } }],
+    actions: [
+      {
+        type: 'Action.Execute',
+        title: 'Acknowledge',
+        verb: 'acknowledge',
+        data: { alertId: 'a-1', action: 'acknowledge', version: 1 },
+      },
+    ],
   },
 });
 

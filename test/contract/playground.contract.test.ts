@@ -14,16 +14,26 @@ channelGatewayContract('playground', async () => {
     { externalId: 'p1', name: 'Pat', role: 'csm' },
     { externalId: 'p2', name: 'Quinn', role: 'csm' },
   ]);
-  const people = (await app.database.pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY external_id', [workspaceId])).rows;
+  const people = (
+    await app.database.pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY external_id', [
+      workspaceId,
+    ])
+  ).rows;
   const { toPerson } = await import('../../src/store/engine-store.js');
   const repo = createDeliveriesRepo(app.database.pool);
   return {
     gateway: createPlaygroundGateway(app.database.pool),
     person: toPerson(people[0]),
     otherPerson: toPerson(people[1]),
-    toRef: (externalId, reference, person) => repo.saveConversation(workspaceId, 'playground', person.id, externalId, reference ?? {}),
+    toRef: (externalId, reference, person) =>
+      repo.saveConversation(workspaceId, 'playground', person.id, externalId, reference ?? {}),
     async messages(conv) {
-      const rows = (await app.database.pool.query('SELECT * FROM playground_messages WHERE conversation_id = $1 ORDER BY id', [conv.id])).rows;
+      const rows = (
+        await app.database.pool.query(
+          'SELECT * FROM playground_messages WHERE conversation_id = $1 ORDER BY id',
+          [conv.id],
+        )
+      ).rows;
       return rows.map((r) => ({
         id: String(r.id),
         rootId: r.thread_root_id === null ? null : String(r.thread_root_id),
