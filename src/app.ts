@@ -164,7 +164,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ]),
     );
     for (const [channel, worker] of workers) {
-      jobs.define(deliverJob(channel), async () => void (await worker.drain()), { concurrency: 1 });
+      jobs.define(deliverJob(channel), async () => void (await worker.drain()), {
+        concurrency: 1,
+        lockLimit: 1,
+        localKick: true,
+      });
     }
 
     const runsEngine = role === 'all' || role === 'worker';
@@ -176,7 +180,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           await runAlertTimer(engine, String(data.alertId), Number(data.token));
           if (!Number.isNaN(due)) metrics.escalationLag.observe((Date.now() - due) / 1000);
         },
-        { concurrency: 20 },
+        // lockLimit bounds Agenda's in-memory queue: without it, thousands of timers due at once are
+        // all locked into memory and its queue scan (quadratic in size) starves the event loop.
+        { concurrency: 20, lockLimit: 40 },
       );
       jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), {
         concurrency: 5,
@@ -192,8 +198,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
       jobs.define('deliveries:sweep', async () => {
         await repo.releaseExpiredLeases();
-        for (const ch of await repo.channelsWithDueWork())
-          await jobs.scheduler.at(deliverJob(ch), new Date(), {});
+        for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.kick(deliverJob(ch));
       });
       jobs.define('collections:scan', async () => {
         const ws = (await database.pool.query('SELECT id FROM workspaces')).rows;
@@ -203,7 +208,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
     const app = express();
     app.disable('x-powered-by');
-    app.use(healthRoutes({ pool: database.pool, metrics, role }));
+    let started = false;
+    app.use(healthRoutes({ pool: database.pool, metrics, role, started: () => started }));
     for (const r of channelRouters) app.use(r);
     if (role === 'all' || role === 'api') {
       app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
@@ -258,6 +264,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         );
     }
 
+    started = true;
     metrics.ready.set(1);
     log.info(
       {

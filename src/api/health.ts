@@ -4,12 +4,21 @@ import { pendingMigrations } from '../store/migrate.js';
 import type { Metrics } from './metrics.js';
 
 /** `/healthz` (process up), `/readyz` (database reachable, migrations applied), `/metrics`. */
-export function healthRoutes(deps: { pool: pg.Pool; metrics: Metrics; role: string }): Router {
+export function healthRoutes(deps: {
+  pool: pg.Pool;
+  metrics: Metrics;
+  role: string;
+  started?: () => boolean;
+}): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', role: deps.role });
   });
   r.get('/readyz', async (_req, res) => {
+    if (deps.started && !deps.started()) {
+      res.status(503).json({ status: 'not ready', reason: 'starting: job workers are not running yet' });
+      return;
+    }
     try {
       await deps.pool.query('SELECT 1');
       const pending = await pendingMigrations(deps.pool);

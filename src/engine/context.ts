@@ -36,7 +36,6 @@ export class AfterCommit {
   }
 
   async run(deps: EngineDeps): Promise<void> {
-    const now = deps.clock.now();
     for (const alertId of this.cancelled) await deps.scheduler.cancel(TIMER_JOB, { alertId });
     for (const t of this.timers)
       await deps.scheduler.at(TIMER_JOB, t.at, {
@@ -45,7 +44,7 @@ export class AfterCommit {
         dueAt: t.at.toISOString(),
       });
     for (const r of this.reminders) await deps.scheduler.at(REMINDER_JOB, r.at, { taskId: r.taskId });
-    for (const c of this.channels) await deps.scheduler.at(deliverJob(c), now, {});
+    for (const c of this.channels) await deps.scheduler.kick(deliverJob(c));
   }
 }
 

@@ -18,6 +18,11 @@ export interface Scheduler {
   at(name: string, when: Date, data: Record<string, unknown>): Promise<void>;
   /** Removes scheduled jobs of `name` whose data contains `match`. */
   cancel(name: string, match: Record<string, unknown>): Promise<number>;
+  /**
+   * Asks for job `name` (no data) to run soon. Kicks are coalesced: many kicks in a burst
+   * produce one run, in this process when it serves that job, else as one queued job.
+   */
+  kick(name: string): Promise<void>;
 }
 
 /** A message for the outbox; `deliver:<channel>` jobs send them in order per alert. */

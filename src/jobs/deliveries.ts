@@ -27,6 +27,8 @@ export interface DeliveryWorkerOptions {
   /** Deliveries sent in parallel (different alerts/people; one thread is always in order). */
   parallel?: number;
   enabledChannels: ReadonlySet<Channel>;
+  /** Longest time one drain pass keeps sending (default 60 s). */
+  maxDrainMs?: number;
 }
 
 /** An error a gateway throws when retrying cannot help (unknown user, revoked token …). */
@@ -162,7 +164,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       let total = 0;
       do {
         again = false;
-        for (;;) {
+        // A bounded pass (well under Agenda's lock lifetime); what is left is picked up by the
+        // next kick or the deliveries sweep.
+        const until = Date.now() + (o.maxDrainMs ?? 60_000);
+        while (Date.now() < until) {
           const batch = await o.repo.claim(channel, o.parallel ?? 8);
           if (batch.length === 0) break;
           await Promise.all(batch.map(handle));

@@ -8,6 +8,10 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
 export interface JobDefinitionOptions {
   concurrency?: number;
+  /** Jobs of this name locked into memory at once (Agenda's lockLimit; bounds its queue scans). */
+  lockLimit?: number;
+  /** `kick(name)` runs the handler in this process directly (coalesced) instead of queueing a job. */
+  localKick?: boolean;
   /** A job still locked after this long is assumed dead and run again elsewhere. */
   lockLifetimeMs?: number;
 }
@@ -19,6 +23,8 @@ export interface JobRunner {
   /** A recurring job (one per name across all processes). */
   every(interval: string, name: string, data?: Record<string, unknown>): Promise<void>;
   start(): Promise<void>;
+  /** Resolves when no in-process kicked run is going on. */
+  idle(): Promise<void>;
   /** Stops taking jobs, waits up to graceMs for running ones, unlocks the rest. */
   stop(graceMs: number): Promise<void>;
   /** Jobs of `name` still waiting (tests, metrics). */
@@ -51,7 +57,40 @@ export async function createJobRunner(opts: JobRunnerOptions): Promise<JobRunner
     removeOnComplete: true,
   });
   agenda.on('error', (err: Error) => opts.log.error({ err }, 'job scheduler error'));
+  // The LISTEN connection emits 'error' when the server restarts or kills it; unhandled, that
+  // would crash the process. Agenda reconnects it; polling covers the gap.
+  backend.notificationChannel?.on?.('error', (err: Error) =>
+    opts.log.warn({ err: err.message }, 'job notification channel error; reconnecting'),
+  );
   await agenda.ready;
+
+  const localKicks = new Map<string, JobHandler>();
+  /** Resolves when no in-process kicked run is going on (they are not Agenda jobs). */
+  const idle = async () => {
+    while ([...kickState.values()].some((st) => st.running)) await new Promise((r) => setTimeout(r, 20));
+  };
+  const kickState = new Map<string, { running: boolean; again: boolean }>();
+  function runLocal(name: string, handler: JobHandler): void {
+    const st = kickState.get(name) ?? { running: false, again: false };
+    kickState.set(name, st);
+    if (st.running) {
+      st.again = true;
+      return;
+    }
+    st.running = true;
+    void (async () => {
+      try {
+        do {
+          st.again = false;
+          await handler({});
+        } while (st.again);
+      } catch (err) {
+        opts.log.error({ err, job: name }, 'job failed');
+      } finally {
+        st.running = false;
+      }
+    })();
+  }
 
   const scheduler: Scheduler = {
     async at(name, when, data) {
@@ -59,6 +98,16 @@ export async function createJobRunner(opts: JobRunnerOptions): Promise<JobRunner
     },
     async cancel(name, match) {
       return agenda.cancel({ name, data: match });
+    },
+    async kick(name) {
+      const local = localKicks.get(name);
+      if (local) return runLocal(name, local);
+      // One queued job per name and second, however many transactions kick it.
+      const slot = String(Math.floor(Date.now() / 1000));
+      const job = agenda.create(name, { slot });
+      job.unique({ name, 'data.slot': slot }, { insertOnly: true });
+      job.schedule(new Date());
+      await job.save();
     },
   };
 
@@ -76,14 +125,17 @@ export async function createJobRunner(opts: JobRunnerOptions): Promise<JobRunner
             throw err;
           }
         },
-        { concurrency: o.concurrency, lockLifetime: o.lockLifetimeMs },
+        { concurrency: o.concurrency, lockLifetime: o.lockLifetimeMs, lockLimit: o.lockLimit },
       );
+      if (o.localKick) localKicks.set(name, handler);
     },
     async every(interval, name, data) {
       await agenda.every(interval, name, data, { skipImmediate: false });
     },
     start: () => agenda.start(),
+    idle,
     async stop(graceMs) {
+      await Promise.race([idle(), new Promise((r) => setTimeout(r, graceMs))]);
       const result = await agenda.drain({ timeout: graceMs, closeConnection: false });
       if (result.timedOut) {
         opts.log.warn({ running: result.running }, 'jobs still running at shutdown; unlocking them');

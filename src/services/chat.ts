@@ -77,6 +77,29 @@ export interface ChatServices {
     channel: Channel,
     externalId: string,
   ): Promise<{ workspaceId: string; data: Record<string, unknown> } | null>;
+  /** The installation a workspace is bound to on a channel (outbound sends of multi-workspace installs). */
+  installationForWorkspace(
+    channel: Channel,
+    workspaceId: string,
+  ): Promise<{ externalId: string; data: Record<string, unknown> } | null>;
+  /**
+   * First installation of a platform team (Slack OAuth, …): creates its workspace with the installer
+   * as the first admin and binds the installation to it, in one transaction. When the team is
+   * already bound (e.g. a concurrent install won), nothing is created and that binding is returned.
+   */
+  createWorkspaceForInstallation(q: {
+    channel: Channel;
+    externalId: string;
+    name: string;
+    data: Record<string, unknown>;
+    installer: {
+      name: string;
+      email?: string | null;
+      timezone?: string;
+      identityKey: string;
+      identityValue: string;
+    };
+  }): Promise<{ workspaceId: string; created: boolean }>;
   /** Remembers where a person (or a role channel) can be written to, e.g. a Teams conversation reference. */
   saveConversation(q: {
     workspaceId: string;
@@ -555,6 +578,58 @@ export function createChatServices(deps: {
         ? { workspaceId: r.workspace_id, data: cipher.decryptJson<Record<string, unknown>>(r.data_enc) }
         : null;
     },
+    async installationForWorkspace(channel, workspaceId) {
+      const r = (
+        await pool.query(
+          'SELECT external_id, data_enc FROM chat_installations WHERE channel = $1 AND workspace_id = $2 ORDER BY created_at LIMIT 1',
+          [channel, workspaceId],
+        )
+      ).rows[0];
+      return r
+        ? { externalId: r.external_id, data: cipher.decryptJson<Record<string, unknown>>(r.data_enc) }
+        : null;
+    },
+    async createWorkspaceForInstallation(q) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const ws = (await client.query('INSERT INTO workspaces (name) VALUES ($1) RETURNING id', [q.name]))
+          .rows[0];
+        const bound = await client.query(
+          `INSERT INTO chat_installations (workspace_id, channel, external_id, data_enc, installed_by) VALUES ($1,$2,$3,$4,$5)
+           ON CONFLICT (channel, external_id) DO NOTHING`,
+          [ws.id, q.channel, q.externalId, cipher.encryptJson(q.data), q.installer.identityValue],
+        );
+        if (!bound.rowCount) {
+          await client.query('ROLLBACK');
+          const existing = await client.query(
+            'SELECT workspace_id FROM chat_installations WHERE channel = $1 AND external_id = $2',
+            [q.channel, q.externalId],
+          );
+          return { workspaceId: existing.rows[0].workspace_id, created: false };
+        }
+        const i = q.installer;
+        await client.query(
+          `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, identities)
+           VALUES ($1,$2,$3,$4,'admin',true,$5,$6)`,
+          [
+            ws.id,
+            `${q.channel}:${i.identityValue}`,
+            i.name,
+            i.email ?? null,
+            i.timezone ?? 'UTC',
+            JSON.stringify({ [q.channel]: { [i.identityKey]: i.identityValue } }),
+          ],
+        );
+        await client.query('COMMIT');
+        return { workspaceId: ws.id, created: true };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     async saveConversation(q) {
       await pool.query(
         `INSERT INTO conversations (workspace_id, channel, person_id, role, external_id, reference, last_inbound_at) VALUES ($1,$2,$3,$4,$5,$6, CASE WHEN $7 THEN now() END)
@@ -642,7 +717,7 @@ export function createChatServices(deps: {
     settingsForm,
     saveSettingsForm,
     async kick(channel) {
-      await engine.scheduler.at(deliverJob(channel), new Date(), {});
+      await engine.scheduler.kick(deliverJob(channel));
     },
   };
 }

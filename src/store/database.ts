@@ -23,13 +23,15 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   poolMax?: number;
+  /** Embedded only: start a new data directory from the prepared template (default) or run initdb. */
+  useTemplate?: boolean;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let connectionString = opts.databaseUrl;
   if (!connectionString) {
-    embedded = await startEmbeddedDatabase(opts.dataDir);
+    embedded = await startEmbeddedDatabase(opts.dataDir, { useTemplate: opts.useTemplate });
     connectionString = embedded.connectionString;
   }
   const pool = new pg.Pool({

