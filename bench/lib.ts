@@ -31,6 +31,8 @@ export interface Figure {
   key: string;
   label: string;
   value: number | null;
+  /** Shown instead of the value (e.g. a lower bound when the value is unknown); JSON keeps `value`. */
+  display?: string;
   unit: string;
   baseline?: number | null;
   /** value ÷ baseline unless the benchmark defines it otherwise. */
@@ -92,7 +94,11 @@ export function seededRandom(seed: number): () => number {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every `everyMs` until it returns true or `timeoutMs` passes; returns whether it did. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<boolean> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;
@@ -120,11 +126,14 @@ function fmtTarget(f: Figure): string {
 }
 
 /** Prints one benchmark's figures as an aligned table, followed by its notes. */
-export function printTable(r: BenchResult, write: (s: string) => void = (s) => process.stdout.write(s)): void {
+export function printTable(
+  r: BenchResult,
+  write: (s: string) => void = (s) => process.stdout.write(s),
+): void {
   const head = ['figure', 'value', 'baseline', 'ratio', 'target', 'result'];
   const rows = r.figures.map((f) => [
     f.label,
-    fmtNumber(f.value, f.unit),
+    f.display ?? fmtNumber(f.value, f.unit),
     f.baseline === undefined ? '' : fmtNumber(f.baseline, f.unit),
     f.ratio === undefined ? '' : f.ratio === null ? '—' : `${fmtNumber(f.ratio)}×`,
     fmtTarget(f),
@@ -145,8 +154,14 @@ export function resultJson(r: BenchResult) {
   const figures: Record<string, number | null> = {};
   const baselines: Record<string, number | null> = {};
   const ratios: Record<string, number | null> = {};
-  const targets: { figure: string; on: string; op: string; limit: number; actual: number | null; result: Verdict }[] =
-    [];
+  const targets: {
+    figure: string;
+    on: string;
+    op: string;
+    limit: number;
+    actual: number | null;
+    result: Verdict;
+  }[] = [];
   for (const f of r.figures) {
     figures[f.key] = round(f.value);
     if (f.baseline !== undefined) baselines[f.key] = round(f.baseline);
@@ -156,7 +171,16 @@ export function resultJson(r: BenchResult) {
       targets.push({ figure: f.key, ...f.target, actual: round(actual), result: verdict(f) });
     }
   }
-  return { ok: true, figures, baselines, ratios, targets, notes: r.notes };
+  const shown = Object.fromEntries(r.figures.filter((f) => f.display).map((f) => [f.key, f.display!]));
+  return {
+    ok: true,
+    figures,
+    ...(Object.keys(shown).length ? { shown } : {}),
+    baselines,
+    ratios,
+    targets,
+    notes: r.notes,
+  };
 }
 
 function round(v: number | null | undefined): number | null {
@@ -166,6 +190,23 @@ function round(v: number | null | undefined): number | null {
 
 // ---------------------------------------------------------------------------------------------
 // Databases, ports, processes
+
+const cleanups = new Set<() => Promise<void>>();
+
+/** Registers work to do if the run is interrupted (Ctrl-C); returns the function to unregister it. */
+export function onInterrupt(fn: () => Promise<void>): () => void {
+  cleanups.add(fn);
+  return () => void cleanups.delete(fn);
+}
+
+/** Runs every registered clean-up once, newest first (apps stop before their database is dropped). */
+export async function cleanUpAfterInterrupt(): Promise<void> {
+  const all = [...cleanups].reverse();
+  cleanups.clear();
+  // Dropping a database cuts the connections of anything still using it: nothing to report then.
+  process.on('uncaughtException', () => {});
+  for (const fn of all) await fn().catch(() => {});
+}
 
 /** A database made for one benchmark, and how to remove it. */
 export interface FreshDatabase {
@@ -187,17 +228,28 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   const url = process.env.DATABASE_URL;
   if (!url) {
+    const forget = onInterrupt(async () => removeDir());
     return {
       kind: 'embedded',
       env: { DATABASE_URL: '', FINCELO_DATA_DIR: dataDir },
       where: `embedded PGlite in ${dataDir}`,
       async drop() {
+        forget();
         removeDir();
       },
     };
   }
   const name = `fincelo_bench_${randomBytes(5).toString('hex')}`;
   await adminQuery(url, `CREATE DATABASE "${name}"`);
+  const drop = async () => {
+    try {
+      await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } catch {
+      await adminQuery(url, `DROP DATABASE IF EXISTS "${name}"`); // servers before PostgreSQL 13
+    }
+    removeDir();
+  };
+  const forget = onInterrupt(drop);
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
   return {
@@ -210,12 +262,8 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
     },
     where: `PostgreSQL database ${name} on ${dbUrl.host}`,
     async drop() {
-      try {
-        await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } catch {
-        await adminQuery(url, `DROP DATABASE IF EXISTS "${name}"`); // servers before PostgreSQL 13
-      }
-      removeDir();
+      forget();
+      await drop();
     },
   };
 }
@@ -271,6 +319,8 @@ export interface BenchApp {
   app: RunningApp;
   config: Config;
   errors: ErrorLog;
+  /** Stops the app (use this, not app.close, so an interrupt does not close it twice). */
+  close(): Promise<void>;
 }
 
 /**
@@ -296,13 +346,38 @@ export async function startBenchApp(
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         errors.count += 1;
-        if (errors.first.length < 3) errors.first.push(line.slice(0, 300));
+        if (errors.first.length < 3) errors.first.push(errorSummary(line));
       }
       done();
     },
   });
-  const app = await startApp({ ...opts, config, role: opts.role ?? 'all', noDemo: true, log: createLogger('error', sink) });
-  return { app, config, errors };
+  const app = await startApp({
+    ...opts,
+    config,
+    role: opts.role ?? 'all',
+    noDemo: true,
+    log: createLogger('error', sink),
+  });
+  const forget = onInterrupt(() => Promise.race([app.close(), sleep(3_000)]));
+  return {
+    app,
+    config,
+    errors,
+    async close() {
+      forget();
+      await app.close();
+    },
+  };
+}
+
+/** `message: err.message` of a pino JSON line, short enough for a note. */
+function errorSummary(line: string): string {
+  try {
+    const j = JSON.parse(line) as { msg?: string; job?: string; err?: { message?: string } };
+    return [j.msg, j.job, j.err?.message].filter(Boolean).join(': ').slice(0, 240);
+  } catch {
+    return line.slice(0, 240);
+  }
 }
 
 /** Calls the HTTP API v1 with the workspace's key; throws with the response body on non-2xx. */

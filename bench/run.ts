@@ -5,8 +5,8 @@
  * Exit code: 0 whatever the figures are (speed is measured, not asserted); 1 when a benchmark
  * crashed; 2 on a bad command line.
  */
-import { availableParallelism } from 'node:os';
-import { printTable, resultJson, verdict, type BenchResult } from './lib.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { cleanUpAfterInterrupt, printTable, resultJson, verdict, type BenchResult } from './lib.js';
 import { runStartup } from './startup.js';
 import { runUsageIngest } from './usage-ingest.js';
 import { runEscalation } from './escalation.js';
@@ -34,20 +34,31 @@ function selected(argv: string[]): string[] {
   }
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length || (only.length && only.every((n) => !n))) {
-    process.stderr.write(`bench: unknown benchmark "${unknown.join(', ')}". Choose from: ${names.join(', ')}\n`);
+    process.stderr.write(
+      `bench: unknown benchmark "${unknown.join(', ')}". Choose from: ${names.join(', ')}\n`,
+    );
     process.exit(2);
   }
   return only.length ? names.filter((n) => only.includes(n)) : names;
 }
 
+let interrupted = false;
+
+/** Other work on the machine skews every figure: the load average is printed with them. */
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
 async function main(): Promise<number> {
   const names = selected(process.argv.slice(2));
   const mode = process.env.DATABASE_URL ? 'postgres' : 'embedded';
   const started = Date.now();
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   process.stdout.write(
     `Fincelo bench: ${names.join(', ')} — database mode ${mode}` +
       `${mode === 'postgres' ? ' (a fresh database per benchmark on DATABASE_URL’s server)' : ' (PGlite in fresh temp dirs)'}` +
-      `, node ${process.version}, ${availableParallelism()} CPU(s)\n`,
+      `, node ${process.version}, ${availableParallelism()} CPU(s), load average ${load()}\n`,
   );
 
   const out: Record<string, unknown> = {};
@@ -68,6 +79,7 @@ async function main(): Promise<number> {
       }
       out[name] = { ...resultJson(r), seconds: (Date.now() - t0) / 1000 };
     } catch (err) {
+      if (interrupted) return new Promise<number>(() => {}); // the signal handler exits
       crashed++;
       process.stdout.write(`\n== ${name} ==\n  CRASHED: ${(err as Error).stack ?? String(err)}\n`);
       out[name] = { ok: false, error: (err as Error).message, seconds: (Date.now() - t0) / 1000 };
@@ -77,12 +89,13 @@ async function main(): Promise<number> {
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(
     `\nSummary: ${pass} PASS, ${miss} MISS${crashed ? `, ${crashed} CRASHED` : ''} in ${seconds.toFixed(1)} s ` +
-      `(a MISS is reported, not a failure)\n`,
+      `(a MISS is reported, not a failure); load average now ${load()}\n`,
   );
   const summary = {
     mode,
     node: process.version,
     cpus: availableParallelism(),
+    loadAverage: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
     at: new Date(started).toISOString(),
     seconds,
     pass,
@@ -92,6 +105,15 @@ async function main(): Promise<number> {
   };
   process.stdout.write(`BENCH_JSON ${JSON.stringify(summary)}\n`);
   return crashed ? 1 : 0;
+}
+
+// Ctrl-C: drop the bench databases and temp dirs made so far, then stop.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\nbench: ${signal}: removing bench databases and temp dirs…\n`);
+    void cleanUpAfterInterrupt().finally(() => process.exit(130));
+  });
 }
 
 // Exit explicitly: a crashed benchmark may leave sockets or timers behind.

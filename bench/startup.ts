@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, ratio, rssMb, sleep, type BenchResult } from './lib.js';
+import { freePort, onInterrupt, ratio, rssMb, sleep, type BenchResult } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POLL_MS = 50;
@@ -37,10 +37,17 @@ interface Started {
 }
 
 /** Spawns a process and polls `path` every 50 ms until it answers 200; readyMs from spawn. */
-async function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, port: number, path: string): Promise<Started> {
+async function spawnUntilReady(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  path: string,
+): Promise<Started> {
   let out = '';
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const forget = onInterrupt(async () => void child.kill('SIGKILL'));
+  child.once('exit', forget);
   child.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
   child.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
   let exited = false;
@@ -56,7 +63,8 @@ async function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, port: num
 
 /** Sends `signal` and waits up to `limitMs` for the process to exit; SIGKILL after that. */
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals, limitMs: number) {
-  if (child.exitCode !== null || child.signalCode !== null) return { ms: 0, code: child.exitCode, killed: false };
+  if (child.exitCode !== null || child.signalCode !== null)
+    return { ms: 0, code: child.exitCode, killed: false };
   const t0 = performance.now();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill(signal);
@@ -89,6 +97,7 @@ export async function runStartup(): Promise<BenchResult> {
 
   // The product, as a newcomer starts it: all-in-one, embedded database, no demo.
   const dataDir = mkdtempSync(join(tmpdir(), 'fincelo-bench-startup-'));
+  const forgetDir = onInterrupt(async () => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -100,20 +109,28 @@ export async function runStartup(): Promise<BenchResult> {
   };
   delete env.DATABASE_URL;
   let appRss: { rss: number | null; peak: number | null } = { rss: null, peak: null };
-  let shutdown: { ms: number | null; code: number | null; killed: boolean } = { ms: null, code: null, killed: false };
+  let shutdown: { ms: number | null; code: number | null; killed: boolean } = {
+    ms: null,
+    code: null,
+    killed: false,
+  };
   let started: Started | undefined;
   try {
     started = await spawnUntilReady(['bin/fincelo.js', 'start'], env, port, '/readyz');
     if (started.readyMs === null) {
-      notes.push(`fincelo did not become ready within ${READY_TIMEOUT_MS / 1000} s. Output:\n${started.output()}`);
+      notes.push(
+        `fincelo did not become ready within ${READY_TIMEOUT_MS / 1000} s. Output:\n${started.output()}`,
+      );
     } else {
       await sleep(IDLE_MS);
       appRss = rssMb(started.child.pid!);
     }
     shutdown = await stopChild(started.child, 'SIGTERM', SHUTDOWN_TARGET_MS);
   } finally {
-    if (started && started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL');
+    if (started && started.child.exitCode === null && started.child.signalCode === null)
+      started.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    forgetDir();
   }
   if (shutdown.killed) notes.push(`did not exit within ${SHUTDOWN_TARGET_MS / 1000} s of SIGTERM: killed`);
   else if (shutdown.code !== 0) notes.push(`exited with code ${shutdown.code} after SIGTERM (expected 0)`);
@@ -121,9 +138,8 @@ export async function runStartup(): Promise<BenchResult> {
     `node ${process.version}, embedded PGlite in a fresh temp dir, FINCELO_DEMO=off, LOG_LEVEL=warn; /readyz polled every ${POLL_MS} ms; RSS read after ${IDLE_MS / 1000} s idle`,
   );
   if (appRss.peak !== null) notes.push(`peak RSS during start (VmHWM): ${appRss.peak.toFixed(1)} MB`);
-  if (started?.readyMs !== null && started?.output().trim()) {
-    notes.push(`warn-level output while starting: ${started.output().trim().split('\n').length} line(s)`);
-  }
+  const lines = started?.readyMs != null ? started.output().trim().split('\n').filter(Boolean) : [];
+  for (const line of lines.slice(0, 3)) notes.push(`child said: ${logMessage(line)}`);
 
   const readyMs = started?.readyMs ?? null;
   return {
@@ -157,4 +173,17 @@ export async function runStartup(): Promise<BenchResult> {
       },
     ],
   };
+}
+
+/** The `msg` of a pino JSON line, or the line itself. */
+function logMessage(line: string): string {
+  try {
+    const j = JSON.parse(line) as { level?: number; msg?: string };
+    return `[${j.level === 40 ? 'warn' : j.level === 50 ? 'error' : String(j.level)}] ${j.msg ?? line}`.slice(
+      0,
+      200,
+    );
+  } catch {
+    return line.slice(0, 200);
+  }
 }

@@ -49,7 +49,13 @@ function makeReadings(): { readings: Reading[]; aboveCustomers: Set<string> } {
     const isAbove = above.has(i);
     if (isAbove) aboveCustomers.add(customerExternalId);
     const used = Math.round(limit * (isAbove ? 0.9 + rnd() * 0.3 : rnd() * 0.65));
-    return { customerExternalId, used, limit, metric: 'api_calls', at: new Date(base + i * 1000).toISOString() };
+    return {
+      customerExternalId,
+      used,
+      limit,
+      metric: 'api_calls',
+      at: new Date(base + i * 1000).toISOString(),
+    };
   });
   return { readings, aboveCustomers };
 }
@@ -121,9 +127,10 @@ export async function runUsageIngest(): Promise<BenchResult> {
 
     const alerts = Number(
       (
-        await app.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM alerts WHERE workspace_id = $1', [
-          ws.workspaceId,
-        ])
+        await app.database.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM alerts WHERE workspace_id = $1',
+          [ws.workspaceId],
+        )
       ).rows[0]?.n ?? 0,
     );
     const apiRate = READINGS / apiSeconds;
@@ -136,8 +143,11 @@ export async function runUsageIngest(): Promise<BenchResult> {
       `API batch latency p50 ${percentile(batchMs, 50)?.toFixed(0)} ms, max ${maxOf(batchMs)?.toFixed(0)} ms; ` +
         `outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     );
-    notes.push(`baseline: raw multi-row INSERT of the same rows through app.database.pool, run before the API pass`);
-    if (bench.errors.count) notes.push(`app logged ${bench.errors.count} error(s), first: ${bench.errors.first[0]}`);
+    notes.push(
+      `baseline: raw multi-row INSERT of the same rows through app.database.pool, run before the API pass`,
+    );
+    if (bench.errors.count)
+      notes.push(`app logged ${bench.errors.count} error(s), first: ${bench.errors.first[0]}`);
 
     return {
       name: 'usage-ingest',
@@ -164,7 +174,7 @@ export async function runUsageIngest(): Promise<BenchResult> {
       ],
     };
   } finally {
-    await bench?.app.close();
+    await bench?.close();
     await db.drop();
   }
 }
