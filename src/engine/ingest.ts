@@ -1,5 +1,6 @@
 import { inTransaction, type EngineDeps } from './context.js';
-import { onInvoice, onUsageReading } from './rules.js';
+import { evaluateUsage, onInvoice, onUsageReading } from './rules.js';
+import { effectiveSettings } from './settings.js';
 import type { RaiseResult } from './alerts.js';
 
 /** Input validation failures the API reports field by field. */
@@ -24,39 +25,51 @@ export interface UsageInput {
 
 export type UsageOutcome = RaiseResult['outcome'] | 'below_threshold';
 
-/** Stores usage readings and evaluates each against the customer's tier threshold. */
+/**
+ * Stores usage readings and evaluates each against the customer's tier threshold. A batch is
+ * all-or-nothing: one unknown customer rejects it with nothing stored. Readings are stored in
+ * one statement and only those over their threshold go through the alert pipeline.
+ */
 export async function ingestUsage(
   deps: EngineDeps,
   workspaceId: string,
   readings: UsageInput[],
 ): Promise<UsageOutcome[]> {
   return inTransaction(deps, async (tx, after) => {
+    const ids = [...new Set(readings.map((r) => r.customerExternalId))];
+    const customers = new Map(
+      (await tx.customersByExternalIds(workspaceId, ids)).map((c) => [c.externalId, c]),
+    );
+    const missing = readings.findIndex((r) => !customers.has(r.customerExternalId));
+    if (missing >= 0) {
+      const ext = readings[missing]!.customerExternalId;
+      throw new InputError(
+        `Unknown customer "${ext}": create it with POST /api/v1/customers first.`,
+        {
+          [readings.length > 1 ? `${missing}.customerExternalId` : 'customerExternalId']:
+            'no customer with this externalId',
+        },
+        404,
+      );
+    }
+    const ws = await tx.workspaceSettings(workspaceId);
+    const settings = effectiveSettings(ws?.settings, ws?.timezone);
+    const now = deps.clock.now();
+    const rows = readings.map((r) => ({
+      customer: customers.get(r.customerExternalId)!,
+      reading: { used: r.used, limit: r.limit, metric: r.metric ?? 'usage', at: r.at ?? now },
+    }));
+    await tx.insertUsageReadings(
+      workspaceId,
+      rows.map(({ customer, reading }) => ({ customerId: customer.id, ...reading })),
+    );
     const out: UsageOutcome[] = [];
-    const cache = new Map<string, Awaited<ReturnType<typeof tx.customerByExternalId>>>();
-    for (const [i, r] of readings.entries()) {
-      let customer = cache.get(r.customerExternalId);
-      if (customer === undefined) {
-        customer = await tx.customerByExternalId(workspaceId, r.customerExternalId);
-        cache.set(r.customerExternalId, customer);
+    for (const { customer, reading } of rows) {
+      if (!evaluateUsage(settings, customer, reading).crossed) {
+        out.push('below_threshold');
+        continue;
       }
-      if (!customer) {
-        throw new InputError(
-          `Unknown customer "${r.customerExternalId}": create it with POST /api/v1/customers first.`,
-          {
-            [readings.length > 1 ? `${i}.customerExternalId` : 'customerExternalId']:
-              'no customer with this externalId',
-          },
-          404,
-        );
-      }
-      const reading = {
-        used: r.used,
-        limit: r.limit,
-        metric: r.metric ?? 'usage',
-        at: r.at ?? deps.clock.now(),
-      };
-      await tx.insertUsageReading(workspaceId, customer.id, reading);
-      const result = await onUsageReading(deps, tx, after, customer, reading);
+      const result = await onUsageReading(deps, tx, after, customer, reading, settings);
       out.push(result ? result.outcome : 'below_threshold');
     }
     return out;

@@ -75,6 +75,12 @@ export interface EngineTx {
   admins(workspaceId: string): Promise<Person[]>;
   customer(workspaceId: string, id: string): Promise<Customer | null>;
   customerByExternalId(workspaceId: string, externalId: string): Promise<Customer | null>;
+  customersByExternalIds(workspaceId: string, externalIds: string[]): Promise<Customer[]>;
+  /** Stores many readings in one statement. */
+  insertUsageReadings(
+    workspaceId: string,
+    rows: { customerId: string; used: number; limit: number; metric: string; at: Date }[],
+  ): Promise<void>;
   insertUsageReading(
     workspaceId: string,
     customerId: string,

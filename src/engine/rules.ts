@@ -40,9 +40,13 @@ export async function onUsageReading(
   after: Parameters<typeof raiseAlertInTx>[2],
   customer: Customer,
   reading: UsageReading,
+  known?: WorkspaceSettings,
 ): Promise<RaiseResult | null> {
-  const ws = await tx.workspaceSettings(customer.workspaceId);
-  const settings = effectiveSettings(ws?.settings, ws?.timezone);
+  let settings = known;
+  if (!settings) {
+    const ws = await tx.workspaceSettings(customer.workspaceId);
+    settings = effectiveSettings(ws?.settings, ws?.timezone);
+  }
   const r = evaluateUsage(settings, customer, reading);
   if (!r.crossed) return null;
   const dedupKey = `usage_threshold:${customer.id}`;

@@ -147,6 +147,33 @@ function engineTx(c: pg.PoolClient): EngineTx {
       ]);
       return r ? toCustomer(r) : null;
     },
+    async customersByExternalIds(workspaceId, externalIds) {
+      const rows = (
+        await c.query('SELECT * FROM customers WHERE workspace_id = $1 AND external_id = ANY($2::text[])', [
+          workspaceId,
+          externalIds,
+        ])
+      ).rows;
+      return rows.map(toCustomer);
+    },
+    async insertUsageReadings(workspaceId, rows) {
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        await c.query(
+          `INSERT INTO usage_readings (workspace_id, customer_id, used, "limit", metric, at)
+           SELECT $1, u.customer_id, u.used, u.lim, u.metric, u.at
+           FROM unnest($2::uuid[], $3::float8[], $4::float8[], $5::text[], $6::timestamptz[]) AS u(customer_id, used, lim, metric, at)`,
+          [
+            workspaceId,
+            chunk.map((r) => r.customerId),
+            chunk.map((r) => r.used),
+            chunk.map((r) => r.limit),
+            chunk.map((r) => r.metric),
+            chunk.map((r) => r.at),
+          ],
+        );
+      }
+    },
     async insertUsageReading(workspaceId, customerId, u) {
       await c.query(
         'INSERT INTO usage_readings (workspace_id, customer_id, used, "limit", metric, at) VALUES ($1,$2,$3,$4,$5,$6)',
