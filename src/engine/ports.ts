@@ -81,11 +81,6 @@ export interface EngineTx {
     workspaceId: string,
     rows: { customerId: string; used: number; limit: number; metric: string; at: Date }[],
   ): Promise<void>;
-  insertUsageReading(
-    workspaceId: string,
-    customerId: string,
-    r: { used: number; limit: number; metric: string; at: Date },
-  ): Promise<void>;
   /** Upserts an invoice by external id; returns the state it had before (null when new). */
   upsertInvoice(
     workspaceId: string,

@@ -174,12 +174,6 @@ function engineTx(c: pg.PoolClient): EngineTx {
         );
       }
     },
-    async insertUsageReading(workspaceId, customerId, u) {
-      await c.query(
-        'INSERT INTO usage_readings (workspace_id, customer_id, used, "limit", metric, at) VALUES ($1,$2,$3,$4,$5,$6)',
-        [workspaceId, customerId, u.used, u.limit, u.metric, u.at],
-      );
-    },
     async upsertInvoice(workspaceId, customerId, inv, now) {
       const prev = await one(
         'SELECT status, last_customer_response_at FROM invoices WHERE workspace_id = $1 AND external_id = $2 FOR UPDATE',
