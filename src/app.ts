@@ -187,15 +187,39 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), {
         concurrency: 5,
       });
-      // Safety nets: a timer lost between commit and scheduling, or a crashed sender, is picked up here.
-      jobs.define('alerts:sweep', async () => {
-        const due = (
-          await database.pool.query(
-            `SELECT id, token FROM alerts WHERE next_action_at < now() - interval '5 seconds' AND status <> 'resolved' LIMIT 500`,
-          )
-        ).rows;
-        for (const a of due) await runAlertTimer(engine, a.id, a.token);
-      });
+      // Due alerts in batches: the safety net for a timer lost between commit and scheduling, and the
+      // fast path when thousands fall due at once (one Agenda job per alert alone measured p99 ≈ 10 s
+      // for 2,000 simultaneous timers). Duplicates with the per-alert jobs are fenced by the token.
+      const parallel =
+        database.kind === 'server' ? Math.max(1, Math.min(8, config.DATABASE_POOL_MAX - 2)) : 1;
+      jobs.define(
+        'alerts:sweep',
+        async () => {
+          const until = Date.now() + 50_000;
+          while (Date.now() < until) {
+            const due = (
+              await database.pool.query(
+                `SELECT id, token, next_action_at FROM alerts WHERE next_action_at <= now() AND status <> 'resolved'
+                 ORDER BY next_action_at LIMIT 200`,
+              )
+            ).rows as { id: string; token: number; next_action_at: Date }[];
+            if (due.length === 0) break;
+            let i = 0;
+            await Promise.all(
+              Array.from({ length: parallel }, async () => {
+                while (i < due.length) {
+                  const a = due[i++]!;
+                  if ((await runAlertTimer(engine, a.id, a.token)) === 'ran') {
+                    metrics.escalationLag.observe((Date.now() - a.next_action_at.getTime()) / 1000);
+                  }
+                }
+              }),
+            );
+            if (due.length < 200) break;
+          }
+        },
+        { concurrency: 1, lockLimit: 1 },
+      );
       jobs.define('deliveries:sweep', async () => {
         await repo.releaseExpiredLeases();
         for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.kick(deliverJob(ch));
@@ -250,7 +274,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const grace = parseDurationMs(config.SHUTDOWN_GRACE) ?? 10_000;
     cleanup.splice(1, 0, () => jobs.stop(grace));
     if (runsEngine) {
-      await jobs.every('30 seconds', 'alerts:sweep');
+      await jobs.every('2 seconds', 'alerts:sweep');
       await jobs.every('10 seconds', 'deliveries:sweep');
       await jobs.every('1 hour', 'collections:scan');
     }
