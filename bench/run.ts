@@ -10,11 +10,40 @@ import { cleanUpAfterInterrupt, printTable, resultJson, verdict, type BenchResul
 import { runStartup } from './startup.js';
 import { runUsageIngest } from './usage-ingest.js';
 import { runEscalation } from './escalation.js';
+import { benchSlackDelivery } from './slack-delivery.js';
+
+/** 1,000 alerts to 200 Slack DMs through the local fake Slack (per-DM pacing ≈ 1 message/s). */
+async function runSlackDelivery(): Promise<BenchResult> {
+  const r = await benchSlackDelivery();
+  return {
+    name: 'slack-delivery',
+    figures: [
+      { key: 'total_s', label: 'total time, 1,000 alerts → 200 DMs', value: r.total_s ?? null, unit: 's' },
+      { key: 'messages_per_s', label: 'messages per second', value: r.messages_per_s ?? null, unit: '/s' },
+      {
+        key: 'max_messages_per_s_one_conversation',
+        label: 'most messages one DM got in 1 s',
+        value: r.max_messages_per_s_one_conversation ?? null,
+        unit: '',
+        target: { on: 'value', op: '<=', limit: 1 },
+      },
+      {
+        key: 'deliveries_failed',
+        label: 'deliveries failed',
+        value: r.deliveries_failed ?? null,
+        unit: '',
+        target: { on: 'value', op: '==', limit: 0 },
+      },
+    ],
+    notes: ['no same-run baseline: the pacing bound (1 message/s per DM) is the reference'],
+  };
+}
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   startup: runStartup,
   'usage-ingest': runUsageIngest,
   escalation: runEscalation,
+  'slack-delivery': runSlackDelivery,
 };
 
 function selected(argv: string[]): string[] {

@@ -73,9 +73,24 @@ const spec = {
     example: 'SLACK_APP_TOKEN=xapp-1-A0…',
   },
   SLACK_API_URL: { schema: optionalUrl, example: 'SLACK_API_URL=http://127.0.0.1:4001/api/' },
+  SLACK_CLIENT_ID: { schema: z.string().min(1).optional(), example: 'SLACK_CLIENT_ID=1234567890.1234567890' },
+  SLACK_CLIENT_SECRET: { schema: z.string().min(8).optional(), example: 'SLACK_CLIENT_SECRET=3f9a…' },
+  SLACK_STATE_SECRET: {
+    schema: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+    example: 'SLACK_STATE_SECRET=$(openssl rand -hex 16)',
+  },
+  SLACK_WORKSPACE_ID: {
+    schema: z.uuid({ message: 'must be a workspace id (UUID)' }).optional(),
+    example: 'SLACK_WORKSPACE_ID=0b9f6c1e-…',
+  },
   MICROSOFT_APP_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_ID=00000000-0000-…' },
   MICROSOFT_APP_PASSWORD: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_PASSWORD=…' },
   MICROSOFT_APP_TENANT_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_TENANT_ID=…' },
+  MICROSOFT_APP_AUTHORITY: {
+    schema: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+    example: 'MICROSOFT_APP_AUTHORITY=https://login.microsoftonline.us',
+  },
+  TEAMS_ANONYMOUS: { schema: z.enum(['on', 'off']).default('off'), example: 'TEAMS_ANONYMOUS=on' },
   GOOGLE_CHAT_SERVICE_ACCOUNT_FILE: {
     schema: z.string().min(1).optional(),
     example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_FILE=/etc/fincelo/chat-sa.json',

@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Channel, ChannelGateway } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { ChatServices } from '../services/chat.js';
+import { slackMode } from './slack/mode.js';
+import { teamsModule } from './teams/index.js';
 
 /** What a chat channel module gives the process that runs it. */
 export interface ChannelRuntime {
@@ -20,5 +22,12 @@ export interface ChannelModule {
   create(ctx: { config: Config; services: ChatServices; log: Logger }): Promise<ChannelRuntime>;
 }
 
+/** Slack, with Bolt loaded only by processes that run Slack (it costs ~0.7 s at start-up). */
+const slackChannel: ChannelModule = {
+  channel: 'slack',
+  configured: (config) => slackMode(config) !== null,
+  create: async (ctx) => (await import('./slack/index.js')).slackChannel.create(ctx),
+};
+
 /** Every chat channel of the product: adding a channel adds one line here. */
-export const CHANNEL_MODULES: ChannelModule[] = [];
+export const CHANNEL_MODULES: ChannelModule[] = [slackChannel, teamsModule];

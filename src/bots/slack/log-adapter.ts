@@ -1,0 +1,31 @@
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { Logger } from '../../log.js';
+
+/**
+ * Bolt, WebClient and the OAuth installer log through this adapter into the product's pino
+ * logger (its level and redaction apply). Slack's loggers take a list of arguments; an Error among
+ * them becomes pino's `err`.
+ */
+export function slackLogger(log: Logger): SlackLogger {
+  let level: LogLevel = LogLevel.INFO;
+  const write =
+    (fn: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      const err = msg.find((m): m is Error => m instanceof Error);
+      const text = msg
+        .filter((m) => m !== err)
+        .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
+        .join(' ');
+      log[fn](err ? { err } : {}, text || err?.message || 'slack');
+    };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    // pino's level governs; remember what Bolt asked for so getLevel() is consistent.
+    setLevel: (l) => void (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
