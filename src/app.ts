@@ -157,6 +157,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       return loaded ? { card: renderAlertCard(loaded.view), text: alertText(loaded.view) } : null;
     };
     const repo = createDeliveriesRepo(database.pool);
+    // The embedded database serves one process (lock file), so any send still marked in flight was
+    // cut off by a crash: give it back now rather than after its lease.
+    if (database.kind === 'embedded') await repo.releaseAllLeases();
     const workers = new Map(
       gateways.map((g) => [
         g.channel,

@@ -19,8 +19,12 @@ export interface ThreadRow {
   personId: string | null;
 }
 
-/** How long a claimed delivery stays leased before another worker may take it again. */
-const LEASE = "interval '2 minutes'";
+/**
+ * How long a claimed delivery stays leased before another worker may take it again. A send is
+ * bounded well below this (HTTP timeouts, pacing ≤ 1.1 s); a worker killed mid-send blocks that
+ * alert's queue until the lease expires, so keep it short.
+ */
+const LEASE = "interval '30 seconds'";
 
 /** SQL for the delivery outbox (see schema `deliveries`). */
 export function createDeliveriesRepo(pool: pg.Pool) {
@@ -74,6 +78,13 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         id,
         error.slice(0, 2000),
       ]);
+    },
+    /** Releases every lease: only for the embedded database, where this is the only process. */
+    async releaseAllLeases(): Promise<number> {
+      const r = await pool.query(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = now() WHERE status = 'sending'`,
+      );
+      return r.rowCount ?? 0;
     },
     /** Releases deliveries whose worker died mid-send (lease expired). */
     async releaseExpiredLeases(): Promise<number> {

@@ -17,6 +17,21 @@ afterAll(async () => {
 
 describe('crash and restart mid-chain', () => {
   it('fires each due step exactly once after a SIGKILL and restart', async () => {
+    const pendingDeliveries = async () => {
+      const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: db.env.DATABASE_URL });
+      if (!db.env.DATABASE_URL) return 0; // embedded: the running process holds the database; checked through the cards below
+      await c.connect();
+      try {
+        return (
+          await c.query(
+            `SELECT count(*)::int AS n FROM deliveries WHERE status <> 'sent' AND status <> 'failed'`,
+          )
+        ).rows[0].n as number;
+      } finally {
+        await c.end();
+      }
+    };
     const env = { ...db.env, FINCELO_DEMO: 'off', JOBS_POLL_INTERVAL: '250ms' };
     const created = await runCli(['workspace', 'create', '--name', 'Crash Co', '--json'], {
       ...env,
@@ -82,7 +97,13 @@ describe('crash and restart mid-chain', () => {
       expect(escalated).toEqual(['mgr', 'vp', 'cfo']);
       expect(alert.timeline.filter((e: { kind: string }) => e.kind === 'notified')).toHaveLength(1);
       expect(alert.recipients).toEqual(['csm', 'mgr', 'vp', 'cfo']);
-      // Each person received exactly one card.
+      // Each person received exactly one card. A send cut off by the kill holds its alert's queue until
+      // its lease (30 s) expires on a server; the embedded database releases it at start.
+      await eventually(
+        async () => (await api.get(`/api/v1/alerts/${alertId}`)).body && (await pendingDeliveries()) === 0,
+        50_000,
+        500,
+      );
       const people = (await (await fetch(`http://127.0.0.1:${port}/playground/api/people`)).json()) as {
         people: { id: string; externalId: string }[];
       };
@@ -99,5 +120,5 @@ describe('crash and restart mid-chain', () => {
       proc.child.kill('SIGTERM');
       await waitExit(proc.child);
     }
-  });
+  }, 150_000);
 });
