@@ -54,12 +54,16 @@ describe('Slack rate limits', () => {
     expect(samCard.postedAt - limited.at).toBeGreaterThanOrEqual(2000);
     expect(alexCard.postedAt).toBeLessThan(samCard.postedAt);
     expect(fake.roots('D0SAM').filter((m) => messageText(m).includes('Northwind'))).toHaveLength(1);
-    const delivery = (
-      await app.database.pool.query(
-        `SELECT status, attempts, last_error FROM deliveries WHERE channel = 'slack' AND kind = 'post_card' AND person_id = $1`,
-        [team.personIds['csm-1']],
-      )
-    ).rows[0];
+    // Marked sent just after Slack answers: wait for the row to catch up with the fake.
+    const delivery = await eventually(async () => {
+      const row = (
+        await app.database.pool.query(
+          `SELECT status, attempts, last_error FROM deliveries WHERE channel = 'slack' AND kind = 'post_card' AND person_id = $1`,
+          [team.personIds['csm-1']],
+        )
+      ).rows[0];
+      return row?.status === 'sent' ? row : null;
+    }, 10_000);
     expect(delivery).toMatchObject({ status: 'sent', attempts: 2 });
     expect(delivery.last_error).toBeNull();
   });
@@ -74,13 +78,17 @@ describe('Slack rate limits', () => {
       .map((m) => m.postedAt)
       .sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
-    const outcome = (
-      await app.database.pool.query(
-        `SELECT count(*) FILTER (WHERE status <> 'sent')::int AS unsent, max(attempts)::int AS attempts
-         FROM deliveries WHERE channel = 'slack' AND person_id = $1`,
-        [team.personIds['csm-1']],
-      )
-    ).rows[0];
+    // The outbox marks a delivery sent just after Slack answers, so the last row may lag the fake by a moment.
+    const outcome = await eventually(async () => {
+      const row = (
+        await app.database.pool.query(
+          `SELECT count(*) FILTER (WHERE status <> 'sent')::int AS unsent, max(attempts)::int AS attempts
+           FROM deliveries WHERE channel = 'slack' AND person_id = $1`,
+          [team.personIds['csm-1']],
+        )
+      ).rows[0];
+      return row.unsent === 0 ? row : null;
+    }, 10_000);
     expect(outcome.unsent).toBe(0);
     expect(outcome.attempts).toBeLessThanOrEqual(3);
   });
