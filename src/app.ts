@@ -36,6 +36,8 @@ import { alertText } from './cards/build-view.js';
 import { seedDemoIfEmpty } from './cli/demo.js';
 import { CHANNEL_MODULES } from './bots/registry.js';
 import { createChatServices, type ChatServices } from './services/chat.js';
+import { createTicketPipeline, type TicketPipeline } from './services/tickets.js';
+import { FEATURES, type FeatureRuntime } from './features.js';
 
 export interface StartOptions {
   config: Config;
@@ -57,6 +59,7 @@ export interface RunningApp {
   engine: EngineDeps;
   cipher: Cipher;
   services: ChatServices;
+  tickets: TicketPipeline;
   metrics: Metrics;
   log: Logger;
   /** Sends every due delivery of a channel now (tests, CLI). */
@@ -122,6 +125,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       log,
     };
 
+    // The one way tickets enter (connectors, ticket webhooks, CSV imports); analysis subscribes.
+    const tickets = createTicketPipeline({ pool: database.pool, log });
     // Channels this process serves (src/bots/registry.ts lists them).
     const services = createChatServices({ pool: database.pool, engine, cipher });
     const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
@@ -233,13 +238,38 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
     }
 
+    const features: FeatureRuntime[] = [];
+    for (const f of FEATURES) {
+      const rt = await f.create({
+        config,
+        role,
+        database,
+        engine,
+        jobs,
+        services,
+        tickets,
+        cipher,
+        log: log.child({ feature: f.name }),
+        metrics,
+        runsEngine,
+        servesApi: role === 'all' || role === 'api',
+      });
+      features.push(rt);
+      if (rt.close) cleanup.unshift(rt.close);
+    }
+
     const app = express();
     app.disable('x-powered-by');
     let started = false;
     app.use(healthRoutes({ pool: database.pool, metrics, role, started: () => started }));
     for (const r of channelRouters) app.use(r);
+    for (const f of features) for (const r of f.routers ?? []) app.use(r);
     if (role === 'all' || role === 'api') {
-      app.use('/api/v1', express.json({ limit: '5mb' }), apiV1Routes({ database, engine }));
+      app.use(
+        '/api/v1',
+        express.json({ limit: '5mb' }),
+        apiV1Routes({ database, engine, extra: features.flatMap((f) => f.apiV1 ?? []) }),
+      );
     }
     if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
       // Express routing is not strict about the trailing slash: compare the raw path.
@@ -280,6 +310,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       await jobs.every('2 seconds', 'alerts:sweep');
       await jobs.every('10 seconds', 'deliveries:sweep');
       await jobs.every('1 hour', 'collections:scan');
+      for (const f of features) for (const e of f.every ?? []) await jobs.every(e.interval, e.job);
     }
 
     if (role === 'all' && database.kind === 'embedded' && config.FINCELO_DEMO === 'on' && !opts.noDemo) {
@@ -311,6 +342,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       engine,
       cipher,
       services,
+      tickets,
       metrics,
       log,
       drain: async (channel) => (workers.get(channel) ? workers.get(channel)!.drain() : 0),

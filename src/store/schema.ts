@@ -11,6 +11,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -24,6 +25,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -361,6 +364,14 @@ export const connectors = pgTable('connectors', {
   lastError: text('last_error'),
   ticketsSeen: integer('tickets_seen').notNull().default(0),
   nextRunAt: ts('next_run_at'),
+  /** Per-connector options: {pollInterval, backfillDays, …} */
+  options: jsonb('options').notNull().default({}),
+  /** The webhook the product registered on the platform itself (e.g. Zendesk webhook id). */
+  externalWebhookId: text('external_webhook_id'),
+  /** Progress of the running or last sync: {phase, fetched, pages, startedAt, …} */
+  progress: jsonb('progress').notNull().default({}),
+  /** Person (admin) told about sync progress and failures in chat. */
+  createdBy: uuid('created_by'),
   createdAt: createdAt(),
 });
 
@@ -377,6 +388,14 @@ export const csvImports = pgTable('csv_imports', {
   createdBy: uuid('created_by'),
   /** Where the import's cards live: {channel, conversationId, threadId} */
   origin: jsonb('origin').notNull().default({}),
+  /** The uploaded file, kept until the import finishes (review and preview read it again). */
+  content: bytea('content'),
+  sizeBytes: integer('size_bytes'),
+  encoding: text('encoding'),
+  delimiter: text('delimiter'),
+  rowCount: integer('row_count'),
+  /** CSV of the skipped rows with row number and reason. */
+  errorReport: text('error_report'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -407,6 +426,7 @@ export const tickets = pgTable(
   (t) => [
     uniqueIndex('tickets_source_uq').on(t.workspaceId, t.sourceKey, t.externalId),
     index('tickets_customer_idx').on(t.customerId),
+    index('tickets_connector_idx').on(t.connectorId),
   ],
 );
 
@@ -474,4 +494,49 @@ export const playgroundMessages = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('playground_conv_idx').on(t.conversationId, t.id)],
+);
+
+/**
+ * A short conversation in progress with one person on one channel (WhatsApp's Log Call outcome →
+ * notes, a guided settings dialog, a CSV review…). Expires cleanly at `expires_at`.
+ */
+export const chatDialogs = pgTable(
+  'chat_dialogs',
+  {
+    id: id(),
+    workspaceId: workspaceRef(),
+    channel: text('channel').notNull(),
+    /** The conversation (or user) the dialog belongs to on that channel. */
+    conversationKey: text('conversation_key').notNull(),
+    kind: text('kind').notNull(),
+    state: jsonb('state').notNull().default({}),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('chat_dialogs_uq').on(t.channel, t.conversationKey)],
+);
+
+/**
+ * Every platform message id we sent that belongs to an alert (not only thread roots): a reply
+ * quoting any of them acts on that alert, and delivery statuses land on its timeline.
+ */
+export const channelMessages = pgTable(
+  'channel_messages',
+  {
+    channel: text('channel').notNull(),
+    externalMessageId: text('external_message_id').notNull(),
+    workspaceId: workspaceRef(),
+    alertId: uuid('alert_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    /** card | reply | template | notice | text */
+    kind: text('kind').notNull(),
+    /** Last delivery status reported by the platform (sent | delivered | read | failed). */
+    status: text('status'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.externalMessageId] }),
+    index('channel_messages_alert_idx').on(t.alertId),
+  ],
 );

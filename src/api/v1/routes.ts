@@ -18,7 +18,8 @@ import { alertForApi, listAlertsForApi } from '../../store/alert-views.js';
 import { personByExternalId, upsertCustomers, upsertPeople } from '../../store/directory.js';
 import { workspaceForApiKey } from '../../store/workspaces.js';
 
-type Authed = Request & { workspaceId: string };
+/** A request that passed the API-key check: every query is scoped to `workspaceId`. */
+export type Authed = Request & { workspaceId: string };
 
 /** JSON error in the API's one shape. */
 export function sendError(
@@ -121,17 +122,17 @@ const actionSchema = z.object({
   note: z.string().optional(),
 });
 
-const asyncRoute =
+export const asyncRoute =
   (fn: (req: Authed, res: Response) => Promise<void>) =>
   (req: Request, res: Response, next: NextFunction): void => {
     fn(req as Authed, res).catch(next);
   };
 
-interface Parser<O> {
+export interface Parser<O> {
   safeParse(body: unknown): { success: true; data: O } | { success: false; error: z.ZodError };
 }
 
-function parse<O>(schema: Parser<O>, body: unknown): O {
+export function parse<O>(schema: Parser<O>, body: unknown): O {
   const r = schema.safeParse(body);
   if (!r.success)
     throw new InputError('The request body is not valid; see details for each field.', zodDetails(r.error));
@@ -139,7 +140,7 @@ function parse<O>(schema: Parser<O>, body: unknown): O {
 }
 
 /** HTTP API v1 for upstream agents and integrations (bearer API key per workspace). */
-export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): Router {
+export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extra?: Router[] }): Router {
   const { pool, db } = deps.database;
   const r = Router();
 
@@ -320,6 +321,9 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps }): R
       res.json({ ok: true, message: result.message, duplicate: result.duplicate ?? false, alert });
     }),
   );
+
+  // Routes of features (src/features.ts), behind the same API-key check.
+  for (const x of deps.extra ?? []) r.use(x);
 
   return r;
 }
