@@ -60,13 +60,35 @@ function facts(alert: Alert): { title: string; value: string }[] {
       })),
     ];
   }
+  // Support risk (facts written by engine/support-risk.ts).
   const out: { title: string; value: string }[] = [];
-  if (f.subject) out.push({ title: 'Ticket', value: String(f.subject) });
-  if (f.sentiment) out.push({ title: 'Sentiment', value: String(f.sentiment) });
-  if (f.category) out.push({ title: 'Category', value: String(f.category) });
-  if (f.excerpt) out.push({ title: 'Excerpt', value: String(f.excerpt) });
-  if (Array.isArray(f.matches) && f.matches.length)
-    out.push({ title: 'Flagged', value: f.matches.join(', ') });
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  if (f.ticketSubject) out.push({ title: 'Ticket', value: String(f.ticketSubject) });
+  if (f.ticketExcerpt) out.push({ title: 'Excerpt', value: String(f.ticketExcerpt) });
+  if (f.sentiment)
+    out.push({
+      title: 'Sentiment',
+      value: `${String(f.sentiment)} (${String(f.sentimentScore ?? '?')}/100)`,
+    });
+  if (f.categoryName)
+    out.push({
+      title: 'Category',
+      value: `${String(f.categoryName)} (confidence ${Number(f.categoryConfidence ?? 0).toFixed(2)})`,
+    });
+  if (list(f.matchedPhrases).length)
+    out.push({ title: 'Matched phrases', value: list(f.matchedPhrases).join(', ') });
+  if (f.churnRisk !== null && f.churnRisk !== undefined)
+    out.push({
+      title: 'Churn risk',
+      value: `${String(f.churnRisk)}/100${list(f.churnFactors).length ? ` — ${list(f.churnFactors).join('; ')}` : ''}`,
+    });
+  if (list(f.playbook).length)
+    out.push({
+      title: 'Playbook',
+      value: list(f.playbook)
+        .map((s, i) => `${i + 1}. ${s}`)
+        .join(' '),
+    });
   return out;
 }
 

@@ -34,7 +34,9 @@ export type DeliveryRequest =
   /** Post text as a reply in every thread of the alert on this channel. */
   | { kind: 'reply_all'; alertId: string; text: string }
   /** A direct message to a person outside any alert thread (admin notices, reminders). */
-  | { kind: 'notice'; personId: string; text: string; alertId?: string };
+  | { kind: 'notice'; personId: string; text: string; alertId?: string }
+  /** A standalone card to a person outside any alert thread (the CFO morning brief). */
+  | { kind: 'card'; personId: string; card: Record<string, unknown>; text: string };
 
 export interface NewAlert {
   workspaceId: string;

@@ -1,5 +1,6 @@
 import { formatDuration, parseDurationMs } from './duration.js';
 import { ROLES, TIERS, type EscalationStep, type Role, type Tier } from './types.js';
+import { CATEGORIES, SENTIMENTS, type Category, type SentimentLabel } from './analysis/types.js';
 
 /** Framing shown on a usage alert card, per tier. */
 export interface Framing {
@@ -19,7 +20,66 @@ export interface WorkspaceSettings {
   /** Morning brief local time (HH:MM, workspace timezone). */
   briefTime: string;
   timezone: string;
+  /** Which ticket scores raise a support-risk alert for the customer's CSM. */
+  supportRisk: { sentiments: SentimentLabel[]; categories: Category[] };
+  /** Recommended next steps per revenue-risk category (alert cards, `customer <name>`). */
+  playbooks: Partial<Record<Category, string[]>>;
 }
+
+/** Default playbooks: what a CSM does next for each category. Workspace-editable. */
+export const DEFAULT_PLAYBOOKS: Partial<Record<Category, string[]>> = {
+  billing_dispute: [
+    'Pull the invoice and the contract terms',
+    'Confirm the disputed amount with Finance',
+    'Reply within one business day with the correction or the explanation',
+  ],
+  cancellation_request: [
+    'Call the decision maker within 24 hours',
+    'Review usage and value delivered before the call',
+    'Prepare a save offer with your manager',
+  ],
+  legal_threat: [
+    'Do not reply in writing before Legal has seen the thread',
+    'Inform your manager and Legal today',
+    'Collect the timeline of incidents and SLA credits',
+  ],
+  competitor_mention: [
+    'Find out which competitor and what triggered the evaluation',
+    'Share the roadmap items that answer the gap',
+    'Offer an executive business review',
+  ],
+  product_bug: ['Reproduce and link the engineering ticket', 'Give the customer a date for the next update'],
+  service_outage: [
+    'Share the incident status page and ETA',
+    'Offer SLA credits where the contract provides them',
+    'Send the post-incident report',
+  ],
+  security_concern: [
+    'Loop in the security team today',
+    'Do not speculate about impact in writing',
+    'Send the security documentation (SOC 2, DPA) the customer asked for',
+  ],
+  refund_request: [
+    'Check the contract and the billing history',
+    'Agree the refund or credit with Finance',
+    'Confirm the amount and timing to the customer',
+  ],
+  downgrade: [
+    'Understand the reason (budget, adoption, reorganisation)',
+    'Show usage by team before agreeing the new seat count',
+    'Offer a right-sized plan instead of a cut',
+  ],
+  pricing_objection: [
+    'Quantify the value delivered (usage, outcomes)',
+    'Discuss term length or scope options with your manager',
+    'Avoid discounting before the value conversation',
+  ],
+  executive_escalation: [
+    'Brief your manager and the executive sponsor today',
+    'Book an executive call within 48 hours',
+    'Send a written recovery plan',
+  ],
+};
 
 const EXPANSION: Framing = { emoji: '🚀', label: 'Expansion Opportunity' };
 const HEADS_UP: Framing = { emoji: '⚠️', label: 'Heads Up' };
@@ -40,6 +100,11 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   ],
   briefTime: '08:00',
   timezone: 'UTC',
+  supportRisk: {
+    sentiments: ['hostile', 'distressed'],
+    categories: ['legal_threat', 'cancellation_request', 'security_concern'],
+  },
+  playbooks: DEFAULT_PLAYBOOKS,
 };
 
 /** Stored settings merged over the defaults (stored values may be partial or from an older version). */
@@ -51,6 +116,8 @@ export function effectiveSettings(stored: unknown, timezone?: string): Workspace
     usageThresholds: { ...DEFAULT_SETTINGS.usageThresholds, ...(s.usageThresholds ?? {}) },
     framing: { ...DEFAULT_SETTINGS.framing, ...(s.framing ?? {}) },
     escalation: s.escalation ?? DEFAULT_SETTINGS.escalation,
+    supportRisk: { ...DEFAULT_SETTINGS.supportRisk, ...(s.supportRisk ?? {}) },
+    playbooks: { ...DEFAULT_PLAYBOOKS, ...(s.playbooks ?? {}) },
     timezone: timezone ?? s.timezone ?? DEFAULT_SETTINGS.timezone,
   };
 }
@@ -168,6 +235,47 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
     if (typeof v !== 'string' || !isValidTimezone(v))
       errors.timezone = 'must be an IANA time zone such as Europe/London';
     else next.timezone = v;
+  }
+  if (patch.supportRisk !== undefined) {
+    const v = patch.supportRisk;
+    if (!isRecord(v)) errors.supportRisk = 'must be {"sentiments": [...], "categories": [...]}';
+    else {
+      for (const key of Object.keys(v))
+        if (key !== 'sentiments' && key !== 'categories') errors[`supportRisk.${key}`] = 'is not a setting';
+      if (v.sentiments !== undefined) {
+        if (
+          !Array.isArray(v.sentiments) ||
+          v.sentiments.some((x) => !(SENTIMENTS as readonly unknown[]).includes(x))
+        )
+          errors['supportRisk.sentiments'] = `must be a list of sentiment labels (${SENTIMENTS.join(', ')})`;
+        else next.supportRisk.sentiments = [...new Set(v.sentiments as SentimentLabel[])];
+      }
+      if (v.categories !== undefined) {
+        if (
+          !Array.isArray(v.categories) ||
+          v.categories.some((x) => !(CATEGORIES as readonly unknown[]).includes(x) || x === 'none')
+        )
+          errors['supportRisk.categories'] =
+            `must be a list of categories (${CATEGORIES.filter((c) => c !== 'none').join(', ')})`;
+        else next.supportRisk.categories = [...new Set(v.categories as Category[])];
+      }
+    }
+  }
+  if (patch.playbooks !== undefined) {
+    const v = patch.playbooks;
+    if (!isRecord(v)) errors.playbooks = 'must be an object of category → list of steps';
+    else
+      for (const [cat, steps] of Object.entries(v)) {
+        if (!(CATEGORIES as readonly string[]).includes(cat))
+          errors[`playbooks.${cat}`] = `unknown category (categories: ${CATEGORIES.join(', ')})`;
+        else if (
+          !Array.isArray(steps) ||
+          steps.length > 10 ||
+          steps.some((x) => typeof x !== 'string' || !x.trim() || x.length > 200)
+        )
+          errors[`playbooks.${cat}`] = 'must be a list of up to 10 steps, each 1–200 characters';
+        else next.playbooks = { ...next.playbooks, [cat]: steps.map((x: string) => x.trim()) };
+      }
   }
   if (Object.keys(errors).length > 0) throw new SettingsValidationError(errors);
   return next;

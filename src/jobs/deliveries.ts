@@ -69,7 +69,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
 
   async function send(d: ClaimedDelivery, done: Set<string>): Promise<void> {
     const r = d.request;
-    if (r.kind === 'post_card' || r.kind === 'notice') {
+    if (r.kind === 'post_card' || r.kind === 'notice' || r.kind === 'card') {
       const person = await o.repo.person(r.personId);
       if (!person) return; // person deleted since: nothing to send
       const conv = await conversationFor(d, person);
@@ -79,6 +79,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         );
       if (r.kind === 'notice') {
         await o.gateway.postText(conv, r.text);
+        return;
+      }
+      if (r.kind === 'card') {
+        await o.gateway.postCard(conv, { card: r.card, text: r.text });
         return;
       }
       const msg = await o.renderCard(r.alertId, { intro: r.intro ?? null, viewer: person, channel });

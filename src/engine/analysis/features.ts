@@ -1,0 +1,116 @@
+import { categoryTermFeatures } from './category-lexicon.js';
+import { AFINN, NEGATIONS, stem, tokenize } from './nlp.js';
+import { toneTermFeatures } from './tone-lexicon.js';
+
+/** Sparse feature vector: feature name → value. */
+export type Features = Map<string, number>;
+
+const CONTRACTIONS: [RegExp, string][] = [
+  [/\bwon['’]t\b/gi, 'will not'],
+  [/\bcan['’]t\b/gi, 'can not'],
+  [/\b(\w+)n['’]t\b/gi, '$1 not'],
+  [/['’](re|ve|ll|d|m)\b/gi, ' $1'],
+];
+const CLAUSE_END = /^[.,;:!?()]+$/;
+const WORD = /^[a-z][a-z'-]*$|^\d+%?$/;
+/** How many words a negation reaches: "not cancelling the plan", not the rest of the ticket
+ * (natural's SentimentAnalyzer flips every word after the first negation). */
+const NEGATION_REACH = 3;
+
+export function normalise(text: string): string {
+  let t = text;
+  for (const [r, s] of CONTRACTIONS) t = t.replace(r, s);
+  return t;
+}
+
+export interface Tokens {
+  /** Word stems, a leading "!" when inside a negation's reach. */
+  stems: string[];
+  words: string[];
+  exclamations: number;
+  shouted: number;
+}
+
+export function analyseTokens(text: string): Tokens {
+  const norm = normalise(text);
+  const shouted = (norm.match(/\b[A-Z]{4,}\b/g) ?? []).length;
+  const toks = tokenize(norm);
+  const stems: string[] = [];
+  const words: string[] = [];
+  let reach = 0;
+  let exclamations = 0;
+  for (const t of toks) {
+    if (CLAUSE_END.test(t)) {
+      if (t.includes('!')) exclamations++;
+      reach = 0;
+      continue;
+    }
+    if (!WORD.test(t)) continue;
+    if (NEGATIONS.has(t) || t === 'not' || t === 'no' || t === 'never') {
+      stems.push(t);
+      words.push(t);
+      reach = NEGATION_REACH;
+      continue;
+    }
+    words.push(reach > 0 ? '!' + t : t);
+    stems.push(reach > 0 ? '!' + stem(t) : stem(t));
+    if (reach > 0) reach--;
+  }
+  return { stems, words, exclamations, shouted };
+}
+
+/**
+ * Features for the sparse classifiers: stemmed unigrams and bigrams (negation-marked), plus
+ * lexicon summaries from AFINN-165 with negation limited to its reach. Both models use the same
+ * extractor; each learns its own weights.
+ */
+export function extractFeatures(subject: string, body: string): Features {
+  const f: Features = new Map();
+  const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
+  const s = analyseTokens(subject);
+  const b = analyseTokens(body);
+  for (const t of s.stems) f.set('s:' + t, 1);
+  const all = [...s.stems, '|', ...b.stems];
+  for (let i = 0; i < all.length; i++) {
+    const t = all[i]!;
+    if (t === '|') continue;
+    f.set('u:' + t, 1);
+    const n = all[i + 1];
+    if (n && n !== '|') f.set('b:' + t + '_' + n, 1);
+  }
+  let neg = 0;
+  let pos = 0;
+  for (const w of [...s.words, ...b.words]) {
+    const negated = w.startsWith('!');
+    const v = AFINN[negated ? w.slice(1) : w];
+    if (v === undefined) continue;
+    const val = negated ? -v * 0.5 : v;
+    if (val < 0) neg -= val;
+    else pos += val;
+    if (val <= -3) add('lex:strong_neg');
+  }
+  const len = Math.max(1, s.words.length + b.words.length);
+  add('lex:neg', Math.min(3, neg / 4));
+  add('lex:pos', Math.min(3, pos / 4));
+  add('lex:neg_density', Math.min(3, (neg / len) * 5));
+  add('lex:pos_density', Math.min(3, (pos / len) * 5));
+  if (neg === 0 && pos === 0) add('lex:none');
+  if (b.exclamations + s.exclamations) add('punct:!', Math.min(3, b.exclamations + s.exclamations));
+  if (b.shouted + s.shouted) add('caps', 1);
+  const lower = normalise(`${subject}\n${body}`).toLowerCase();
+  for (const [k, v] of categoryTermFeatures(lower)) add(k, v);
+  for (const [k, v] of toneTermFeatures(lower)) add(k, v);
+  add('bias', 1);
+  return f;
+}
+
+/** The category classifier reads only topic features: category terms, subject and body words
+ * (scaled down so one memorised word cannot outvote a family of category terms). */
+export function categoryView(x: Features, wordScale = 0.3): Features {
+  const out: Features = new Map();
+  for (const [k, v] of x) {
+    if (k.startsWith('cat:') || k === 'bias') out.set(k, v);
+    else if (k.startsWith('u:') || k.startsWith('s:')) out.set(k, v * wordScale);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import type { Features } from './features.js';
+
+/** Weights of a sparse multinomial logistic regression, as committed in model.json. */
+export interface SoftmaxModel {
+  classes: string[];
+  /** feature → one weight per class */
+  weights: Record<string, number[]>;
+}
+
+export function predictProba(model: SoftmaxModel, x: Features): number[] {
+  const k = model.classes.length;
+  const z = new Array<number>(k).fill(0);
+  for (const [name, v] of x) {
+    const w = model.weights[name];
+    if (!w) continue;
+    for (let c = 0; c < k; c++) z[c]! += w[c]! * v;
+  }
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+export interface TrainOptions {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** Seed for the example order: training is deterministic. */
+  seed: number;
+  /** Keep features seen in at least this many examples. */
+  minCount: number;
+}
+
+/**
+ * Trains by AdaGrad on the sparse features only (natural's own classifiers build a dense vector
+ * over the whole vocabulary per document, which takes minutes on tens of thousands of texts).
+ * `weight` per example balances classes and sources.
+ */
+export function trainSoftmax(
+  classes: string[],
+  examples: { x: Features; y: number; weight: number }[],
+  opt: TrainOptions,
+): SoftmaxModel {
+  const k = classes.length;
+  const counts = new Map<string, number>();
+  for (const e of examples) for (const f of e.x.keys()) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const W = new Map<string, Float64Array>();
+  const G = new Map<string, Float64Array>();
+  for (const [f, c] of counts)
+    if (c >= opt.minCount || f === 'bias') {
+      W.set(f, new Float64Array(k));
+      G.set(f, new Float64Array(k).fill(1e-8));
+    }
+  let seed = opt.seed >>> 0;
+  const rnd = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const order = examples.map((_, i) => i);
+  for (let epoch = 0; epoch < opt.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const idx of order) {
+      const { x, y, weight } = examples[idx]!;
+      const z = new Float64Array(k);
+      for (const [f, v] of x) {
+        const w = W.get(f);
+        if (w) for (let c = 0; c < k; c++) z[c]! += w[c]! * v;
+      }
+      let m = -Infinity;
+      for (let c = 0; c < k; c++) m = Math.max(m, z[c]!);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c]! - m);
+      for (const [f, v] of x) {
+        const w = W.get(f);
+        if (!w) continue;
+        const g = G.get(f)!;
+        for (let c = 0; c < k; c++) {
+          const grad = weight * (z[c]! / sum - (c === y ? 1 : 0)) * v + opt.l2 * w[c]!;
+          g[c]! += grad * grad;
+          w[c]! -= (opt.learningRate * grad) / Math.sqrt(g[c]!);
+        }
+      }
+    }
+  }
+  const weights: Record<string, number[]> = {};
+  for (const [f, w] of [...W.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const r = Array.from(w, (v) => Math.round(v * 1e4) / 1e4);
+    if (r.some((v) => v !== 0)) weights[f] = r;
+  }
+  return { classes, weights };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { createLocalAnalyzer, keywordFlags, sentimentScore } from '../../../../src/engine/analysis/local.js';
+import { cleanBody } from '../../../../src/engine/analysis/clean.js';
+import { analyseTokens } from '../../../../src/engine/analysis/features.js';
+import { SENTIMENT_BANDS, SENTIMENTS } from '../../../../src/engine/analysis/types.js';
+
+const analyzer = createLocalAnalyzer();
+const flagNames = (text: string) => keywordFlags(text.toLowerCase()).map((f) => f.name);
+
+describe('local analyzer', () => {
+  it('is versioned and deterministic', () => {
+    expect(analyzer.name).toBe('local');
+    expect(analyzer.version).toMatch(/^\d+\.\d{4}\.\d+\.\d+$/);
+    const t = { subject: 'Invoice wrong', body: 'You charged us twice. This is the third time I write.' };
+    expect(analyzer.analyze(t)).toEqual(analyzer.analyze(t));
+  });
+
+  it('scores inside the label band', () => {
+    for (const label of SENTIMENTS)
+      for (const c of [0, 0.3, 0.7, 1]) {
+        const s = sentimentScore(label, c);
+        expect(s).toBeGreaterThanOrEqual(SENTIMENT_BANDS[label][0]);
+        expect(s).toBeLessThanOrEqual(SENTIMENT_BANDS[label][1]);
+      }
+    expect(sentimentScore('hostile', 1)).toBeLessThan(sentimentScore('hostile', 0.4));
+    expect(sentimentScore('positive', 1)).toBeGreaterThan(sentimentScore('positive', 0.4));
+  });
+
+  it('lets legal, cancellation and competitor cues override the model', () => {
+    expect(
+      analyzer.analyze({ subject: 'Export', body: 'Our attorneys are preparing a lawsuit.' }).category
+        .primary,
+    ).toBe('legal_threat');
+    expect(
+      analyzer.analyze({ subject: 'Seats', body: 'Please cancel our subscription at the end of the term.' })
+        .category.primary,
+    ).toBe('cancellation_request');
+    expect(
+      analyzer.analyze({ subject: 'Reporting', body: 'We are evaluating Gainsight as an alternative.' })
+        .category.primary,
+    ).toBe('competitor_mention');
+  });
+
+  it('reads a hostile legal threat and a polite feature request', () => {
+    const hostile = analyzer.analyze({
+      subject: 'Breach of contract',
+      body: 'This is absolutely unacceptable and your team is incompetent. Our lawyers will sue.',
+    });
+    expect(hostile.sentiment.label).toBe('hostile');
+    expect(hostile.category.primary).toBe('legal_threat');
+    const polite = analyzer.analyze({
+      subject: 'Feature request: dark mode',
+      body: 'It would be great to have a dark mode. Thanks so much, we love the product!',
+    });
+    expect(polite.sentiment.label).toBe('positive');
+    expect(polite.category.primary).toBe('none');
+    expect(polite.flags).toEqual([]);
+  });
+
+  it('does not treat "not cancelling" as a churn signal', () => {
+    expect(flagNames('To be clear, we are not cancelling. Please fix invoice 7781.')).toEqual([
+      'billing_keywords',
+    ]);
+    expect(flagNames("We're not planning to cancel our plan")).toEqual([]);
+    expect(flagNames('We will not be renewing next year')).toEqual(['churn_signal']);
+  });
+
+  it('shows the matched phrases for every flag', () => {
+    const flags = keywordFlags(
+      'our lawyers say this is a breach of contract; we want to cancel our contract, get a refund and escalate to your ceo',
+    );
+    expect(Object.fromEntries(flags.map((f) => [f.name, f.matches]))).toEqual({
+      legal_language: ['lawyers', 'breach of contract'],
+      churn_signal: ['cancel our contract'],
+      billing_keywords: ['refund'],
+      escalation_language: ['escalate', 'your ceo'],
+    });
+  });
+
+  it('limits negation to a few words (natural flips the whole rest of the text)', () => {
+    const t = analyseTokens('This is not good. The support was great.');
+    expect(t.stems).toContain('!good');
+    expect(t.stems).toContain('great');
+    // "never" is kept (natural's tokenizeAndStem drops it as a stop word).
+    expect(analyseTokens('never again').stems[0]).toBe('never');
+  });
+
+  it('drops HTML, quoted replies and signatures before scoring', () => {
+    const body =
+      '<div><p>The export fails again.</p><p>Best regards,<br>Anna</p></div>' +
+      '<div class="gmail_quote"><blockquote>Thanks for reaching out!</blockquote></div>';
+    expect(cleanBody(body)).toBe('The export fails again.');
+    expect(
+      cleanBody('Still broken.\n\nOn Tue, 4 Mar 2025 at 10:12, Support <s@x.example> wrote:\n> Thanks!'),
+    ).toBe('Still broken.');
+    expect(cleanBody('Still broken.\n--\nJo\n+1 555')).toBe('Still broken.');
+  });
+});
