@@ -107,6 +107,12 @@ export interface ConnectorPlatform {
   parseWebhook(body: unknown, req: WebhookRequest): WebhookContent;
   /** Registers the webhook on the platform (where its API allows), returning its id and secret. */
   registerWebhook?(ctx: PlatformContext, url: string): Promise<{ id: string; secret: string }>;
+  /**
+   * The secret is ours to choose (Freshdesk's custom header, the generic webhook, Jira admin
+   * webhooks): when the admin pastes none, the product generates one and shows it once.
+   * Platforms that generate the secret themselves (Zendesk, Intercom, HubSpot) leave this unset.
+   */
+  generatesWebhookSecret?: boolean;
   unregisterWebhook?(ctx: PlatformContext, id: string): Promise<void>;
 }
 
