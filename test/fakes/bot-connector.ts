@@ -52,6 +52,15 @@ export interface FakeBotConnector {
   failNext(count: number, status: number, opts?: { retryAfterSeconds?: number; match?: RegExp }): void;
   /** Users who removed (or never had) the app: creating their 1:1 answers 403. */
   blocked: Set<string>;
+  /**
+   * A file a user sends in a personal chat: the attachment Teams puts on the message
+   * (`application/vnd.microsoft.teams.file.download.info`), its downloadUrl served by this fake
+   * like the pre-authorised SharePoint link (no Authorization header needed).
+   */
+  addFile(
+    name: string,
+    content: Buffer,
+  ): { contentType: string; name: string; contentUrl: string; content: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -64,6 +73,7 @@ export async function startBotConnector(): Promise<FakeBotConnector> {
   let seq = 0;
   const newId = () => String(1_700_000_000_000 + ++seq);
   const prefix = '/amer/v3/conversations';
+  const files = new Map<string, Buffer>();
 
   const readBody = (req: IncomingMessage) =>
     new Promise<unknown>((resolve) => {
@@ -96,6 +106,15 @@ export async function startBotConnector(): Promise<FakeBotConnector> {
         },
         failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
       );
+    }
+    if (req.method === 'GET' && path.startsWith('/files/')) {
+      const file = files.get(path.split('/')[2] ?? '');
+      if (!file) return send(404, { error: { code: 'itemNotFound', message: path } });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(file.length),
+      });
+      return void res.end(file);
     }
     if (!path.startsWith(prefix)) return send(404, { error: { code: 'NotFound', message: path } });
     const segments = path
@@ -153,6 +172,21 @@ export async function startBotConnector(): Promise<FakeBotConnector> {
     requests,
     blocked,
     addUser: (u) => void users.set(u.id, u),
+    addFile(name, content) {
+      const id = `f${++seq}`;
+      files.set(id, content);
+      const origin = `http://127.0.0.1:${port}`;
+      return {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name,
+        contentUrl: `${origin}/sites/contoso/Shared%20Documents/${encodeURIComponent(name)}`,
+        content: {
+          downloadUrl: `${origin}/files/${id}/${encodeURIComponent(name)}`,
+          uniqueId: id,
+          fileType: 'csv',
+        },
+      };
+    },
     messages: (conversationId) =>
       messages.filter((m) => m.conversationId === conversationId.split(';messageid=')[0]),
     message: (id) => messages.find((m) => m.id === id),

@@ -88,6 +88,11 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
   const rateLimits: RateLimitRule[] = [];
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const oauthCodes = new Map<string, { team: FakeSlackTeam; installerId: string }>();
+  /** Uploaded files (CSV import): served at url_private_download to the owning team's bot token only. */
+  const files = new Map<
+    string,
+    { id: string; teamId: string; name: string; content: Buffer; user: string }
+  >();
   let seq = 0;
 
   const addTeam = (t: FakeSlackTeam) => void teams.set(t.id, t);
@@ -142,6 +147,11 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
   }
 
   const methods: Record<string, (a: Json, team: FakeSlackTeam, token: string) => Reply> = {
+    // docs.slack.dev/reference/methods/files.info (scope files:read)
+    'files.info': (a, team) => {
+      const f = files.get(String(a.file ?? ''));
+      return f && f.teamId === team.id ? { ok: true, file: fileJson(f) } : fail('file_not_found');
+    },
     'auth.test': (_a, team) => ({
       ok: true,
       url: `https://${team.name.toLowerCase().replace(/\W+/g, '-')}.slack.com/`,
@@ -305,9 +315,41 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
     res.end(JSON.stringify(body));
   }
 
+  function fileJson(f: { id: string; teamId: string; name: string; content: Buffer; user: string }): Json {
+    const path = `${origin}/files-pri/${f.teamId}-${f.id}`;
+    return {
+      id: f.id,
+      name: f.name,
+      title: f.name,
+      user: f.user,
+      mimetype: 'text/csv',
+      filetype: 'csv',
+      pretty_type: 'CSV',
+      size: f.content.length,
+      is_public: false,
+      url_private: `${path}/${encodeURIComponent(f.name)}`,
+      url_private_download: `${path}/download/${encodeURIComponent(f.name)}`,
+    };
+  }
+
+  /** Like files.slack.com: the bytes for the owning team's bot token, else a redirect to sign-in. */
+  function serveFile(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const m = /^\/files-pri\/([^-/]+)-([^/]+)\//.exec(url.pathname);
+    const f = m ? files.get(m[2]!) : undefined;
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
+    calls.push({ method: 'files-pri', args: { path: url.pathname }, token, at: Date.now(), status: 200 });
+    if (!f || f.teamId !== m![1] || teamOfToken(token)?.id !== f.teamId) {
+      res.writeHead(302, { location: 'https://slack.com/signin', 'content-type': 'text/html' });
+      return void res.end('<html>sign in</html>');
+    }
+    res.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(f.content.length) });
+    res.end(f.content);
+  }
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     try {
+      if (url.pathname.startsWith('/files-pri/')) return serveFile(req, res, url);
       const { args } = await readBody(req);
       if (url.pathname.startsWith('/response/')) {
         responses.push({ id: url.pathname.slice('/response/'.length), body: args, at: Date.now() });
@@ -365,6 +407,32 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
     responses,
     addUser,
     addTeam,
+    /** A file a user uploaded (CSV import): its Slack file object, with url_private_download. */
+    addFile(f: { id: string; name: string; content: Buffer; user: string; teamId?: string }): Json {
+      const rec = { ...f, teamId: f.teamId ?? DEFAULT_TEAM.id };
+      files.set(f.id, rec);
+      return fileJson(rec);
+    },
+    /** A channel the bot is a member of (file_share events come from there). */
+    addChannel(id: string, teamId = DEFAULT_TEAM.id) {
+      channels.set(id, { id, teamId, userId: null });
+    },
+    /** A message a user posted (e.g. the file share), so the bot can reply in its thread. */
+    userMessage(channel: string, user: string, text = '', threadTs: string | null = null): FakeSlackMessage {
+      const m: FakeSlackMessage = {
+        channel,
+        ts: nextTs(),
+        threadTs,
+        text,
+        blocks: null,
+        edits: 0,
+        postedAt: Date.now(),
+        updatedAt: null,
+        token: user,
+      };
+      messages.push(m);
+      return m;
+    },
     /** The DM channel id Slack gives a user's conversation with the bot. */
     dmOf: (userId: string) => `D${userId.replace(/^[UW]/, '')}`,
     /** A trigger_id as Slack would put in an interaction payload (single use, 3 s). */

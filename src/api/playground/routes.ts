@@ -12,6 +12,8 @@ import {
 import type { Database } from '../../store/database.js';
 import { listCustomers, listPeople, personById } from '../../store/directory.js';
 import { sendError } from '../v1/routes.js';
+import type { CsvImportService } from '../../services/csv-import.js';
+import { playgroundCsvRoutes } from './csv-routes.js';
 
 const require = createRequire(import.meta.url);
 // The page is static and lives beside the sources; dist/ resolves back to src/ (no copy step).
@@ -32,6 +34,8 @@ export function playgroundRoutes(deps: {
   database: Database;
   engine: EngineDeps;
   exposure: 'local' | 'public' | 'off';
+  /** CSV ticket import (issue 6): the upload control and its card actions. */
+  csv?: CsvImportService;
 }): Router {
   const { pool } = deps.database;
   const r = Router();
@@ -185,6 +189,8 @@ export function playgroundRoutes(deps: {
       res.json({ ok: true, message: result.message });
     }),
   );
+
+  if (deps.csv) r.use(playgroundCsvRoutes({ pool, csv: deps.csv, workspace }));
 
   r.post(
     '/api/usage',

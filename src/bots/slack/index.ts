@@ -16,6 +16,7 @@ import { registerAlertActions } from './actions.js';
 import { createSlackAuth } from './auth.js';
 import { createBoltApp, INSTALL_PATH } from './bolt-app.js';
 import { registerCommands } from './commands.js';
+import { registerCsvImport } from './csv.js';
 import { registerEvents } from './events.js';
 import { createSlackGateway } from './gateway.js';
 import { createSlackIdentity } from './identity.js';
@@ -67,6 +68,7 @@ export const slackChannel: ChannelModule = {
     registerSettings(bolt.app, deps);
     registerCommands(bolt.app, deps);
     registerEvents(bolt.app, deps);
+    registerCsvImport(bolt.app, deps, { apiUrl: config.SLACK_API_URL });
     await bolt.start();
     log.info(
       {

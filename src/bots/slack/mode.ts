@@ -49,6 +49,8 @@ export const SLACK_COMMAND = '/fincelo';
 export const SLACK_BOT_SCOPES = [
   'chat:write',
   'commands',
+  // files:read: download a CSV export shared with the bot (url_private_download, files.info).
+  'files:read',
   'im:history',
   'im:write',
   'users:read',

@@ -2,6 +2,7 @@ import type { TurnContext, ConnectorClient, CloudAdapter } from '@microsoft/agen
 import type { ChatServices } from '../../services/chat.js';
 import type { Logger } from '../../log.js';
 import type { CardCache } from './card-cache.js';
+import type { TeamsSender } from './sender.js';
 import { onConversationUpdate, onInstallationUpdate } from './conversation-update.js';
 import { onInvoke } from './invoke.js';
 import { onMessage } from './messages.js';
@@ -14,6 +15,8 @@ export interface TeamsHandlerDeps {
   /** How long a card click waits for the re-rendered card before answering with text. */
   waitMs: number;
   connector(context: TurnContext): ConnectorClient | undefined;
+  /** Proactive sends after a turn (CSV import progress and summary). */
+  sender?: TeamsSender;
 }
 
 /** The turn logic given to CloudAdapter.process: one function per activity type. */

@@ -9,6 +9,8 @@ import { identify, remember } from './identity.js';
 import type { TeamsHandlerDeps } from './handler.js';
 import { handleSettingsAction } from './settings.js';
 import { NOT_CONNECTED } from './messages.js';
+import { runCsvAction } from './csv.js';
+import { isCsvAction } from '../../services/csv-import.js';
 
 /**
  * Universal Actions: an Action.Execute click arrives as an `invoke` named `adaptiveCard/action`
@@ -74,6 +76,10 @@ export async function onInvoke(deps: TeamsHandlerDeps, context: TurnContext): Pr
       context,
       'card' in outcome ? cardResponse(outcome.card) : messageResponse(outcome.message),
     );
+  }
+  if (isCsvAction(data)) {
+    const reply = await runCsvAction(deps, actor, data, a.replyToId);
+    return respond(context, reply.ok ? cardResponse(reply.message.card) : messageResponse(reply.error));
   }
   if (isAlertAction({ ...data, verb })) {
     const outcome = await runCardAction(deps, actor, {

@@ -8,6 +8,8 @@ import type { TeamsHandlerDeps } from './handler.js';
 import { identify, remember, type TeamsActor } from './identity.js';
 import { handleSettingsAction, openSettingsForm } from './settings.js';
 import { teamsText } from './text.js';
+import { csvAttachments, onCsvUpload, runCsvAction } from './csv.js';
+import { isCsvAction } from '../../services/csv-import.js';
 
 export const NOT_CONNECTED =
   "I couldn't tell which Fincelo workspace this Microsoft Teams organisation belongs to. Ask a Fincelo admin to add you under People with your work email, then message me again.";
@@ -46,6 +48,8 @@ export async function onMessage(deps: TeamsHandlerDeps, context: TurnContext): P
   const actor = await identify(deps, context);
   await remember(deps, context, actor);
   if (!actor.workspaceId) return void (await say(context, NOT_CONNECTED));
+  const files = csvAttachments(context);
+  if (files.length) return onCsvUpload(deps, context, actor, files);
   const value = a.value;
   if (value && typeof value === 'object')
     return onSubmit(deps, context, actor, value as Record<string, unknown>);
@@ -88,6 +92,13 @@ async function onSubmit(
     if (!('card' in outcome)) return void (await say(context, outcome.message));
     if (a.replyToId) await context.updateActivity(cardActivity(outcome.card, a.replyToId));
     else await context.sendActivity(cardActivity(outcome.card));
+    return;
+  }
+  if (isCsvAction(value)) {
+    const reply = await runCsvAction(deps, actor, value, a.replyToId);
+    if (!reply.ok) return void (await say(context, reply.error));
+    if (a.replyToId) await context.updateActivity(cardActivity(reply.message.card, a.replyToId));
+    else await context.sendActivity(cardActivity(reply.message.card));
     return;
   }
   if (isAlertAction(value)) {

@@ -35,6 +35,7 @@ export async function createTeamsRuntime({
     log,
     waitMs: CARD_WAIT_MS,
     connector: connectorOf(adapter),
+    sender,
   });
   return { gateway, router: teamsRouter(adapter, logic) };
 }

@@ -392,6 +392,7 @@
     if (type !== 'Action.Execute' && type !== 'Action.Submit') return;
     // action.data is the action's data with the values of its inputs merged in.
     var data = Object.assign({}, action.data || {});
+    if (data.fincelo === 'csv') return submitCsvAction(data);
     var alertId = data.alertId;
     var name = action.verb || data.action;
     var version = data.version;
@@ -405,6 +406,26 @@
       version: version,
       params: data,
     });
+  }
+
+  // CSV import cards (issue 6): their actions go to the import, with the card's inputs as values.
+  function submitCsvAction(data) {
+    if (state.busy) return;
+    setBusy(true);
+    api('api/csv/action', {
+      body: { personId: state.personId, importId: data.importId, step: data.step, values: data },
+    })
+      .then(function (res) {
+        if (res.ok && res.body && res.body.ok !== false) toast(res.body.message || 'Done.', false);
+        else toast(res.message || 'The action failed (HTTP ' + res.status + ').', true);
+      })
+      .catch(function () {
+        toast('Could not reach the server. Is Fincelo running?', true);
+      })
+      .then(function () {
+        setBusy(false);
+        pollNow();
+      });
   }
 
   function submitAction(body) {
@@ -750,6 +771,29 @@
       .then(function () {
         button.disabled = false;
         pollNow();
+      });
+  });
+
+  // The upload is sent as the raw file (the server checks its size before reading it).
+  $('csv-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var input = $('csv-file');
+    var file = input.files && input.files[0];
+    if (!file || !state.personId) return;
+    var path = 'api/csv/upload?personId=' + encodeURIComponent(state.personId) + '&filename=' + encodeURIComponent(file.name);
+    if (workspaceQuery) path += '&workspaceId=' + encodeURIComponent(workspaceQuery);
+    fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (res.ok && body.ok) {
+            toast('Review the mapping in the new thread.', false);
+            input.value = '';
+            pollNow();
+          } else toast(body.message || 'The upload failed (HTTP ' + res.status + ').', true);
+        });
+      })
+      .catch(function () {
+        toast('Could not reach the server. Is Fincelo running?', true);
       });
   });
 
