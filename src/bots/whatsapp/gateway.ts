@@ -1,0 +1,41 @@
+import type { ChannelGateway } from '../../engine/index.js';
+import type { ChatServices } from '../../services/chat.js';
+import type { WhatsAppSender } from './sender.js';
+
+/** wa_id as WhatsApp writes it: the international number, digits only (no +, spaces or dashes). */
+export const normalizeWaId = (v: string) => v.replace(/[^\d]/g, '');
+
+/**
+ * The WhatsApp channel gateway. WhatsApp has no threads and no edits: the alert card is a list
+ * message; an update is a new card quoting the first one (context.message_id), and replies quote it
+ * too. Which message type may be sent depends on the 24-hour window (see sender.ts).
+ */
+export function createWhatsAppGateway(deps: {
+  sender: WhatsAppSender;
+  services: ChatServices;
+}): ChannelGateway {
+  const { sender, services } = deps;
+  return {
+    channel: 'whatsapp',
+    async openConversation(person) {
+      const waId = normalizeWaId(person.identities.whatsapp?.waId ?? '');
+      // No number, no chat: the delivery worker reports "cannot be reached on whatsapp" to admins.
+      return waId ? { externalId: waId, reference: {} } : null;
+    },
+    async postCard(conv, msg) {
+      return { messageId: await sender.postCard(await sender.chat(conv.externalId), msg) };
+    },
+    async updateCard(conv, messageId, msg) {
+      await sender.updateCard(await sender.chat(conv.externalId), messageId, msg);
+    },
+    async postReply(conv, rootMessageId, text) {
+      const c = await sender.chat(conv.externalId);
+      const alertId = (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;
+      return { messageId: await sender.postText(c, text, { alertId, quote: rootMessageId, kind: 'reply' }) };
+    },
+    async postText(conv, text) {
+      const c = await sender.chat(conv.externalId);
+      return { messageId: await sender.postText(c, text, { alertId: null, kind: 'notice' }) };
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type pg from 'pg';
+import type { Channel, EngineDeps } from '../engine/index.js';
+
+/**
+ * Channel-agnostic conversation state that platforms without threads or modals need (WhatsApp,
+ * SMS-like channels): short dialogs (chat_dialogs, one per channel + conversation key, with an
+ * expiry) and every platform message id we sent about an alert (channel_messages) with its
+ * delivery status. Timeline events go through the engine's store.
+ */
+export interface ChannelState {
+  /** The live dialog of a conversation key; an expired one is deleted and reported as null. */
+  dialog(
+    channel: Channel,
+    key: string,
+  ): Promise<{ workspaceId: string; kind: string; state: Record<string, unknown>; expiresAt: Date } | null>;
+  saveDialog(q: {
+    workspaceId: string;
+    channel: Channel;
+    key: string;
+    kind: string;
+    state: Record<string, unknown>;
+    expiresAt: Date;
+  }): Promise<void>;
+  endDialog(channel: Channel, key: string): Promise<void>;
+  /** Remembers a message we sent (alertId null for messages outside any alert). */
+  recordMessage(q: {
+    channel: Channel;
+    messageId: string;
+    workspaceId: string;
+    alertId: string | null;
+    conversationId: string | null;
+    kind: string;
+  }): Promise<void>;
+  message(
+    channel: Channel,
+    messageId: string,
+  ): Promise<{
+    workspaceId: string;
+    alertId: string | null;
+    conversationId: string | null;
+    kind: string;
+    status: string | null;
+  } | null>;
+  /**
+   * A delivery status from the platform (sent | delivered | read | failed). Statuses can arrive out
+   * of order, so a later stage is never overwritten by an earlier one. Returns true when it changed
+   * the stored status; the alert's timeline gets a `message_<status>` event then.
+   */
+  messageStatus(q: {
+    channel: Channel;
+    messageId: string;
+    status: string;
+    at: Date;
+    details?: Record<string, unknown>;
+  }): Promise<boolean>;
+  /** Adds an event to the timeline of the alert a sent message belongs to (no-op otherwise). */
+  messageEvent(
+    channel: Channel,
+    messageId: string,
+    kind: string,
+    details: Record<string, unknown>,
+  ): Promise<void>;
+  /** Records an inbound platform event id; false when already seen (a retry or duplicate). */
+  rememberEvent(source: string, eventId: string, workspaceId: string | null): Promise<boolean>;
+}
+
+const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelState {
+  const message: ChannelState['message'] = async (channel, messageId) => {
+    const r = (
+      await pool.query(
+        'SELECT workspace_id, alert_id, conversation_id, kind, status FROM channel_messages WHERE channel = $1 AND external_message_id = $2',
+        [channel, messageId],
+      )
+    ).rows[0];
+    return r
+      ? {
+          workspaceId: r.workspace_id,
+          alertId: r.alert_id,
+          conversationId: r.conversation_id,
+          kind: r.kind,
+          status: r.status,
+        }
+      : null;
+  };
+  const addEvent = async (
+    workspaceId: string,
+    alertId: string,
+    channel: Channel,
+    kind: string,
+    at: Date,
+    details: Record<string, unknown>,
+  ) => engine.store.transaction((tx) => tx.addEvent(workspaceId, alertId, { at, kind, channel, details }));
+
+  return {
+    async dialog(channel, key) {
+      const r = (
+        await pool.query(
+          'SELECT workspace_id, kind, state, expires_at FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2',
+          [channel, key],
+        )
+      ).rows[0];
+      if (!r) return null;
+      if (new Date(r.expires_at).getTime() <= engine.clock.now().getTime()) {
+        await pool.query(
+          'DELETE FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2 AND expires_at <= $3',
+          [channel, key, engine.clock.now()],
+        );
+        return null;
+      }
+      return { workspaceId: r.workspace_id, kind: r.kind, state: r.state, expiresAt: new Date(r.expires_at) };
+    },
+    async saveDialog(q) {
+      await pool.query(
+        `INSERT INTO chat_dialogs (workspace_id, channel, conversation_key, kind, state, expires_at) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (channel, conversation_key) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, kind = EXCLUDED.kind,
+           state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, updated_at = now()`,
+        [q.workspaceId, q.channel, q.key, q.kind, JSON.stringify(q.state), q.expiresAt],
+      );
+    },
+    async endDialog(channel, key) {
+      await pool.query('DELETE FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2', [
+        channel,
+        key,
+      ]);
+    },
+    async recordMessage(q) {
+      await pool.query(
+        `INSERT INTO channel_messages (channel, external_message_id, workspace_id, alert_id, conversation_id, kind) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (channel, external_message_id) DO NOTHING`,
+        [q.channel, q.messageId, q.workspaceId, q.alertId, q.conversationId, q.kind],
+      );
+    },
+    message,
+    async messageStatus(q) {
+      const rank = RANK[q.status];
+      if (!rank) return false;
+      const r = (
+        await pool.query(
+          `UPDATE channel_messages SET status = $3 WHERE channel = $1 AND external_message_id = $2
+             AND (status IS NULL OR (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < $4)
+           RETURNING workspace_id, alert_id, kind`,
+          [q.channel, q.messageId, q.status, rank],
+        )
+      ).rows[0];
+      if (!r) return false;
+      if (r.alert_id)
+        await addEvent(r.workspace_id, r.alert_id, q.channel, `message_${q.status}`, q.at, {
+          messageId: q.messageId,
+          messageKind: r.kind,
+          ...(q.details ?? {}),
+        });
+      return true;
+    },
+    async messageEvent(channel, messageId, kind, details) {
+      const m = await message(channel, messageId);
+      if (m?.alertId)
+        await addEvent(m.workspaceId, m.alertId, channel, kind, engine.clock.now(), {
+          messageId,
+          ...details,
+        });
+    },
+    async rememberEvent(source, eventId, workspaceId) {
+      const r = await pool.query(
+        'INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+        [source, eventId, workspaceId],
+      );
+      return (r.rowCount ?? 0) > 0;
+    },
+  };
+}
