@@ -44,6 +44,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'usage-ingest': runUsageIngest,
   escalation: runEscalation,
   'slack-delivery': runSlackDelivery,
+  connectors: async () => (await import('./connectors.js')).runConnectors(),
+  analyzer: async () => (await import('./analyzer.js')).runAnalyzerBench(),
+  'csv-import': async () => (await import('./csv-import.js')).runCsvImportBench(),
 };
 
 function selected(argv: string[]): string[] {

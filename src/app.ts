@@ -128,7 +128,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     // The one way tickets enter (connectors, ticket webhooks, CSV imports); analysis subscribes.
     const tickets = createTicketPipeline({ pool: database.pool, log });
     // Channels this process serves (src/bots/registry.ts lists them).
-    const services = createChatServices({ pool: database.pool, engine, cipher });
+    const services = createChatServices({
+      pool: database.pool,
+      engine,
+      cipher,
+      tickets,
+      publicUrl: config.PUBLIC_URL,
+      log,
+    });
     const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
     const channelRouters: Router[] = [];
     if (role === 'all') gateways.push(createPlaygroundGateway(database.pool));
@@ -281,7 +288,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       app.use(
         '/playground',
         express.json({ limit: '1mb' }),
-        playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND }),
+        playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND, csv: services.csv }),
       );
       app.get('/', (_req, res) => res.redirect('/playground/'));
     }

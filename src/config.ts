@@ -96,6 +96,26 @@ const spec = {
     example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_FILE=/etc/fincelo/chat-sa.json',
   },
   GOOGLE_CHAT_API_URL: { schema: optionalUrl, example: 'GOOGLE_CHAT_API_URL=http://127.0.0.1:4003/' },
+  GOOGLE_CHAT_SERVICE_ACCOUNT_JSON: {
+    schema: z.string().min(1).optional(),
+    example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_JSON={"type":"service_account",…}',
+  },
+  GOOGLE_CHAT_AUDIENCE_TYPE: {
+    schema: z.enum(['endpoint_url', 'project_number']).default('endpoint_url'),
+    example: 'GOOGLE_CHAT_AUDIENCE_TYPE=project_number',
+  },
+  GOOGLE_CHAT_AUDIENCE: {
+    schema: z.string().min(1).optional(),
+    example: 'GOOGLE_CHAT_AUDIENCE=https://fincelo.example.com/gchat/events',
+  },
+  GOOGLE_CHAT_PROJECT_NUMBER: {
+    schema: z.string().regex(/^\d+$/, { message: 'must be the numeric Cloud project number' }).optional(),
+    example: 'GOOGLE_CHAT_PROJECT_NUMBER=123456789012',
+  },
+  GOOGLE_CHAT_CERTS_URL: {
+    schema: optionalUrl,
+    example: 'GOOGLE_CHAT_CERTS_URL=http://127.0.0.1:4005/certs',
+  },
   WHATSAPP_PHONE_NUMBER_ID: {
     schema: z.string().min(1).optional(),
     example: 'WHATSAPP_PHONE_NUMBER_ID=1234567890',
@@ -104,6 +124,61 @@ const spec = {
   WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
   WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },
   WHATSAPP_API_URL: { schema: optionalUrl, example: 'WHATSAPP_API_URL=http://127.0.0.1:4004/' },
+  WHATSAPP_GRAPH_VERSION: {
+    schema: z
+      .string()
+      .regex(/^v\d+\.\d+$/, { message: 'must be a Graph API version such as v26.0' })
+      .default('v26.0'),
+    example: 'WHATSAPP_GRAPH_VERSION=v26.0',
+  },
+  WHATSAPP_TEMPLATE_ALERT: {
+    schema: z.string().min(1).default('fincelo_alert'),
+    example: 'WHATSAPP_TEMPLATE_ALERT=fincelo_alert',
+  },
+  WHATSAPP_TEMPLATE_NOTICE: {
+    schema: z.string().min(1).default('fincelo_notice'),
+    example: 'WHATSAPP_TEMPLATE_NOTICE=fincelo_notice',
+  },
+  WHATSAPP_TEMPLATE_LANGUAGE: {
+    schema: z.string().min(2).default('en'),
+    example: 'WHATSAPP_TEMPLATE_LANGUAGE=en_GB',
+  },
+  WHATSAPP_TEMPLATE_ALERT_PARAMS: {
+    schema: z
+      .string()
+      .regex(/^(headline|summary|fact:[^,]+)(,(headline|summary|fact:[^,]+))*$/, {
+        message: 'must list headline, summary or fact:<Title>, comma-separated',
+      })
+      .default('headline,summary'),
+    example: 'WHATSAPP_TEMPLATE_ALERT_PARAMS=headline,fact:Usage',
+  },
+  WHATSAPP_TEMPLATE_ALERT_BUTTONS: {
+    schema: z
+      .string()
+      .regex(/^(acknowledge|snooze|resolve|open)(,(acknowledge|snooze|resolve|open)){0,2}$/, {
+        message: 'must list up to 3 of acknowledge, snooze, resolve, open, comma-separated',
+      })
+      .default('acknowledge,snooze,open'),
+    example: 'WHATSAPP_TEMPLATE_ALERT_BUTTONS=acknowledge,snooze,open',
+  },
+  WHATSAPP_RATE_PER_SECOND: {
+    schema: z.coerce.number().int().min(1).max(1000).default(80),
+    example: 'WHATSAPP_RATE_PER_SECOND=80',
+  },
+  WHATSAPP_RECIPIENT_GAP: { schema: duration.default('1s'), example: 'WHATSAPP_RECIPIENT_GAP=1s' },
+  // Support intelligence: the optional LLM ticket analyzer (unset = the offline local analyzer).
+  FINCELO_LLM_PROVIDER: {
+    schema: z.enum(['openai', 'anthropic', 'ollama']).optional(),
+    example: 'FINCELO_LLM_PROVIDER=openai',
+  },
+  FINCELO_LLM_MODEL: { schema: z.string().min(1).optional(), example: 'FINCELO_LLM_MODEL=gpt-4o-mini' },
+  FINCELO_LLM_API_KEY: { schema: z.string().min(1).optional(), example: 'FINCELO_LLM_API_KEY=sk-…' },
+  FINCELO_LLM_BASE_URL: { schema: optionalUrl, example: 'FINCELO_LLM_BASE_URL=http://127.0.0.1:11434' },
+  FINCELO_LLM_TIMEOUT: { schema: duration.default('20s'), example: 'FINCELO_LLM_TIMEOUT=20s' },
+  FINCELO_LLM_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(32).default(4),
+    example: 'FINCELO_LLM_CONCURRENCY=4',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Spec = typeof spec;

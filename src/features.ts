@@ -8,6 +8,9 @@ import type { Cipher } from './store/crypto.js';
 import type { Database } from './store/database.js';
 import type { ChatServices } from './services/chat.js';
 import type { TicketPipeline } from './services/tickets.js';
+import { connectorsFeature } from './connectors/feature.js';
+import { intelligenceFeature } from './services/intelligence.js';
+import { csvImportFeature } from './services/csv-import.js';
 
 /**
  * Product capabilities beyond the alert core (helpdesk connectors, support intelligence, CSV
@@ -47,4 +50,4 @@ export interface AppFeature {
 }
 
 /** Every feature of the product, created in this order at start-up. */
-export const FEATURES: AppFeature[] = [];
+export const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];

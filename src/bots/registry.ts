@@ -5,6 +5,8 @@ import type { Logger } from '../log.js';
 import type { ChatServices } from '../services/chat.js';
 import { slackMode } from './slack/mode.js';
 import { teamsModule } from './teams/index.js';
+import { gchatModule } from './gchat/index.js';
+import { whatsappModule } from './whatsapp/index.js';
 
 /** What a chat channel module gives the process that runs it. */
 export interface ChannelRuntime {
@@ -30,4 +32,4 @@ const slackChannel: ChannelModule = {
 };
 
 /** Every chat channel of the product: adding a channel adds one line here. */
-export const CHANNEL_MODULES: ChannelModule[] = [slackChannel, teamsModule];
+export const CHANNEL_MODULES: ChannelModule[] = [slackChannel, teamsModule, whatsappModule, gchatModule];

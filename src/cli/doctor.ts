@@ -5,7 +5,8 @@ type Out = (line: string) => void;
 
 interface ChannelCheck {
   name: string;
-  vars: (keyof Config)[];
+  /** Every entry is required; an entry that is a list is satisfied by any one of its variables. */
+  vars: (keyof Config | (keyof Config)[])[];
   hint: string;
 }
 
@@ -22,8 +23,8 @@ const CHANNELS: ChannelCheck[] = [
   },
   {
     name: 'Google Chat',
-    vars: ['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE'],
-    hint: 'create a service account with the Chat API enabled and point this at its JSON key',
+    vars: [['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE', 'GOOGLE_CHAT_SERVICE_ACCOUNT_JSON'], 'GOOGLE_CHAT_AUDIENCE'],
+    hint: 'create a service account with the Chat API enabled, give its JSON key (file or JSON), and set the audience the Chat app configuration uses (manifests/gchat/README.md)',
   },
   {
     name: 'WhatsApp Business',
@@ -95,12 +96,15 @@ export async function runDoctor(env: NodeJS.ProcessEnv, out: Out): Promise<boole
     );
   } else out('✔ FINCELO_ENCRYPTION_KEY is set');
 
+  const label = (v: ChannelCheck['vars'][number]) => (Array.isArray(v) ? v.join(' or ') : v);
   for (const ch of CHANNELS) {
-    const missing = ch.vars.filter((v) => !config[v]);
+    const missing = ch.vars.filter((v) => (Array.isArray(v) ? v.every((x) => !config[x]) : !config[v]));
     if (missing.length === ch.vars.length)
-      out(`- ${ch.name}: not configured (optional). To enable: ${ch.hint}; set ${ch.vars.join(', ')}`);
+      out(
+        `- ${ch.name}: not configured (optional). To enable: ${ch.hint}; set ${ch.vars.map(label).join(', ')}`,
+      );
     else if (missing.length) {
-      out(`✘ ${ch.name}: partly configured, missing ${missing.join(', ')} (${ch.hint})`);
+      out(`✘ ${ch.name}: partly configured, missing ${missing.map(label).join(', ')} (${ch.hint})`);
       ok = false;
     } else out(`✔ ${ch.name}: credentials present`);
   }

@@ -150,4 +150,36 @@ program
     process.exit(ok ? 0 : 1);
   });
 
+program
+  .command('csv')
+  .description('CSV ticket exports (what the chat import reads).')
+  .command('inspect <file>')
+  .description(
+    'Detected format, encoding, delimiter, field mapping with confidence, and the first rows normalised.',
+  )
+  .option('--json', 'machine-readable output')
+  .option('--rows <n>', 'rows to normalise', (v) => Number.parseInt(v, 10), 5)
+  .option('--timezone <tz>', 'time zone for dates without one (the workspace time zone in chat)', 'UTC')
+  .action(async (file: string, o: { json?: boolean; rows: number; timezone: string }) => {
+    const { inspectCsvFile } = await import('./csv.js');
+    process.exitCode = await inspectCsvFile(file, o, (line) => process.stdout.write(line + '\n'));
+  });
+
+program
+  .command('analyze')
+  .description(
+    'Score tickets: JSON lines {"id","subject","body"} on stdin → one JSON line each on stdout; --rescore re-scores stored tickets.',
+  )
+  .option('--rescore', 'analyze every stored ticket again with the current analyzer (no alerts are raised)')
+  .option('--workspace <id>', 'with --rescore: only this workspace')
+  .action(async (o: { rescore?: boolean; workspace?: string }) => {
+    const config = configOrExit();
+    const { runAnalyze } = await import('./analyze.js');
+    try {
+      process.exitCode = await runAnalyze(config, o);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
 await program.parseAsync(process.argv);

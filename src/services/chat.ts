@@ -21,6 +21,18 @@ import { toPerson } from '../store/engine-store.js';
 import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
 import type { Cipher } from '../store/crypto.js';
 import type { FormModel, FormResult } from './forms.js';
+import { formWithSections, saveWithSections, type SettingsSection } from './connector-forms.js';
+import { createChannelState, type ChannelState } from './channel-state.js';
+import { createCsvImportService, type CsvImportService } from './csv-import.js';
+import { createTicketPipeline, type TicketPipeline } from './tickets.js';
+import {
+  customerIntelligenceLines,
+  parsePlaybooksForm,
+  parseSupportRiskForm,
+  playbooksFormValue,
+  supportRiskFormValue,
+} from './intelligence.js';
+import { briefOnDemand } from './brief.js';
 
 /**
  * What every chat channel needs from the product, independent of the platform: who is this
@@ -63,6 +75,8 @@ export interface ChatServices {
     values: Record<string, string>,
     context?: Record<string, string>,
   ): Promise<FormResult>;
+  /** Adds a section to the general settings form (helpdesk connectors…); features call it at start-up. */
+  addSettingsSection(section: SettingsSection): void;
   /** Sends due deliveries of a channel now (after an inbound action). */
   kick(channel: Channel): Promise<void>;
   /** Platform installations (tokens encrypted at rest), each bound to one workspace. */
@@ -120,6 +134,10 @@ export interface ChatServices {
     reference: Record<string, unknown>;
     lastInboundAt: Date | null;
   } | null>;
+  /** Short dialogs and sent-message records for channels without threads or modals (WhatsApp). */
+  state: ChannelState;
+  /** CSV ticket import from a chat thread (issue 6): see src/services/csv-import.ts. */
+  csv: CsvImportService;
   /** The alert a root message belongs to (thread continuity for replies). */
   alertForMessage(
     channel: Channel,
@@ -139,7 +157,8 @@ export const HELP_TEXT = [
   '*Fincelo* — commands:',
   '• `settings` — thresholds, escalation, cooldown, people and customers (admins)',
   '• `alerts` — your open alerts',
-  '• `customer <name>` — usage, invoices and open alerts of a customer',
+  '• `customer <name>` — usage, invoices, open alerts, churn risk and playbook of a customer',
+  '• `brief` — the CFO morning brief now',
   '• `help` — this list',
   'Act on an alert from its card: Acknowledge, Log Call, Schedule Follow-up, Reassign, Snooze 24h, Mark Resolved.',
 ].join('\n');
@@ -150,8 +169,13 @@ export function createChatServices(deps: {
   pool: pg.Pool;
   engine: EngineDeps;
   cipher: Cipher;
+  /** The ticket pipeline (CSV imports store through it); a private one when absent. */
+  tickets?: TicketPipeline;
+  publicUrl?: string | null;
+  log?: { error(o: object, m?: string): void };
 }): ChatServices {
   const { pool, engine, cipher } = deps;
+  const sections: SettingsSection[] = [];
 
   async function resolvePerson(q: Parameters<ChatServices['resolvePerson']>[0]): Promise<Person | null> {
     const params: unknown[] = [q.channel, q.identityKey, q.identityValue];
@@ -205,6 +229,8 @@ export function createChatServices(deps: {
       case 'customer':
         if (!arg) return { kind: 'customer', text: 'Which customer? Try `customer Northwind`.' };
         return { kind: 'customer', text: await customerSummary(workspaceId, arg) };
+      case 'brief':
+        return { kind: 'brief', text: await briefOnDemand(pool, engine, workspaceId) };
       default:
         return { kind: 'unknown', text: `I don't know "${word}".\n${HELP_TEXT}` };
     }
@@ -281,6 +307,7 @@ export function createChatServices(deps: {
         ? `Open alerts: ${alerts.map((a) => `${a.type} (${a.status})`).join(', ')}`
         : 'Open alerts: none',
     );
+    lines.push(...(await customerIntelligenceLines(pool, workspaceId, c.id)));
     return lines.join('\n');
   }
 
@@ -420,6 +447,19 @@ export function createChatServices(deps: {
         { id: 'snooze', label: 'Snooze length', type: 'text', value: s.snooze },
         { id: 'briefTime', label: 'CFO morning brief time (HH:MM)', type: 'text', value: s.briefTime },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
+        {
+          id: 'supportRisk',
+          label: 'Ticket scores that raise a support-risk alert',
+          type: 'textarea',
+          value: supportRiskFormValue(s),
+          hint: 'sentiments: hostile, distressed, frustrated… / categories: legal_threat, cancellation_request…',
+        },
+        {
+          id: 'playbooks',
+          label: 'Playbooks (one line per category: step | step)',
+          type: 'textarea',
+          value: playbooksFormValue(s),
+        },
       ],
     };
   }
@@ -525,6 +565,8 @@ export function createChatServices(deps: {
       }
       for (const k of ['cooldown', 'ackTimeout', 'snooze', 'briefTime', 'timezone'])
         if (values[k] !== undefined) patch[k] = v(k);
+      if (values.supportRisk !== undefined) patch.supportRisk = parseSupportRiskForm(v('supportRisk'));
+      if (values.playbooks !== undefined) patch.playbooks = parsePlaybooksForm(v('playbooks'));
       const row = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
         .rows[0];
       let next;
@@ -560,6 +602,14 @@ export function createChatServices(deps: {
 
   return {
     resolvePerson,
+    state: createChannelState(pool, engine),
+    csv: createCsvImportService({
+      pool,
+      tickets: deps.tickets ?? createTicketPipeline({ pool }),
+      cipher,
+      publicUrl: deps.publicUrl,
+      log: deps.log,
+    }),
     async saveInstallation(channel, externalId, workspaceId, data, installedBy) {
       await pool.query(
         `INSERT INTO chat_installations (workspace_id, channel, external_id, data_enc, installed_by) VALUES ($1,$2,$3,$4,$5)
@@ -714,8 +764,18 @@ export function createChatServices(deps: {
       return result;
     },
     command,
-    settingsForm,
-    saveSettingsForm,
+    settingsForm: async (ws, actor, form, context) =>
+      formWithSections(sections, await settingsForm(ws, actor, form, context), ws, actor),
+    saveSettingsForm: (ws, actor, form, values, context) =>
+      saveWithSections(
+        sections,
+        (v) => saveSettingsForm(ws, actor, form, v, context),
+        form,
+        values,
+        ws,
+        actor,
+      ),
+    addSettingsSection: (section) => void sections.push(section),
     async kick(channel) {
       await engine.scheduler.kick(deliverJob(channel));
     },
