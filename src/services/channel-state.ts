@@ -62,6 +62,8 @@ export interface ChannelState {
   ): Promise<void>;
   /** Records an inbound platform event id; false when already seen (a retry or duplicate). */
   rememberEvent(source: string, eventId: string, workspaceId: string | null): Promise<boolean>;
+  /** Forgets an event id whose handling failed, so the platform's retry is handled again. */
+  forgetEvent(source: string, eventId: string): Promise<void>;
 }
 
 const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -167,6 +169,9 @@ export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelSt
         [source, eventId, workspaceId],
       );
       return (r.rowCount ?? 0) > 0;
+    },
+    async forgetEvent(source, eventId) {
+      await pool.query('DELETE FROM processed_events WHERE source = $1 AND event_id = $2', [source, eventId]);
     },
   };
 }

@@ -65,8 +65,25 @@ async function onMessage(deps: InboundDeps, msg: WaInbound): Promise<void> {
     identityKey: 'waId',
     identityValue: waId,
   });
-  // Meta redelivers until it gets a 200: the message id is remembered once, before any effect.
+  // Meta redelivers until it gets a 200: the message id is remembered once, before any effect, so a
+  // duplicate delivery does nothing. When handling fails the id is forgotten again and the webhook
+  // answers 500, so Meta's retry is handled; actions carry the message id (services.act dedupes
+  // them), so an action that was applied before the failure is not applied twice.
   if (!(await deps.services.state.rememberEvent('whatsapp', msg.id, person?.workspaceId ?? null))) return;
+  try {
+    await handleMessage(deps, msg, waId, person);
+  } catch (err) {
+    await deps.services.state.forgetEvent('whatsapp', msg.id).catch(() => {});
+    throw err;
+  }
+}
+
+async function handleMessage(
+  deps: InboundDeps,
+  msg: WaInbound,
+  waId: string,
+  person: Awaited<ReturnType<InboundDeps['services']['resolvePerson']>>,
+): Promise<void> {
   if (!person) {
     // Unknown numbers are answered (they just wrote, so the window is open) but nothing is stored.
     await deps.sender

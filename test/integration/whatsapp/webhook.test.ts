@@ -60,6 +60,23 @@ describe('WhatsApp webhook', () => {
     expect(conv!.lastInboundAt).toBeInstanceOf(Date);
   });
 
+  it("answers 500 when handling fails, and handles Meta's retry of the same message", async () => {
+    const body = w.payload('text', 'mgr-1', { text: 'help' });
+    w.graph.userWrote(NUMBERS['mgr-1']!);
+    // The reply is refused for good (undeliverable): handling fails, nothing was answered.
+    w.graph.failNext(1, 131026, { to: NUMBERS['mgr-1'] });
+    expect((await w.post(body)).status).toBe(500);
+    expect(w.chat('mgr-1')).toHaveLength(0);
+    // Meta retries the same delivery: it is not mistaken for a duplicate.
+    expect((await w.post(body)).status).toBe(200);
+    const msgs = w.chat('mgr-1');
+    expect(msgs).toHaveLength(1);
+    expect(sentText(msgs[0]!)).toContain('customer <name>');
+    // And a third delivery of it is a duplicate again.
+    expect((await w.post(body)).status).toBe(200);
+    expect(w.chat('mgr-1')).toHaveLength(1);
+  });
+
   it('answers alerts and customer commands', async () => {
     await w.text('csm-1', 'alerts');
     await w.text('csm-1', 'customer Northwind');
