@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CardMessage, ChannelGateway, Person } from '../../engine/index.js';
 import { PermanentDeliveryError } from '../../jobs/deliveries.js';
 import { renderGchatCard } from '../../cards/render/gchat.js';
@@ -16,6 +16,24 @@ import type { SpacePacer } from './pacer.js';
  * thread from the root's message id alone; replies go with REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD.
  */
 export const newClientMessageId = () => `client-fincelo-${randomBytes(16).toString('hex')}`;
+
+/** The alert id an alert card's actions carry, if any. */
+function alertIdOf(card: Record<string, unknown>): string | null {
+  const m = /"alertId":"([^"]+)"/.exec(JSON.stringify(card.actions ?? card));
+  return m ? m[1]! : null;
+}
+
+/**
+ * An alert has one root card per conversation, so its client message id (also the request id) is
+ * derived from both: when the outbox retries a post whose response was lost, Chat answers with the
+ * message it already created instead of posting the card twice. Other cards get a random id.
+ */
+export function cardMessageId(conversationId: string, card: Record<string, unknown>): string {
+  const alertId = alertIdOf(card);
+  if (!alertId) return newClientMessageId();
+  const h = createHash('sha256').update(`${conversationId}:${alertId}`).digest('hex').slice(0, 32);
+  return `client-fincelo-${h}`;
+}
 
 export const threadKeyOf = (rootMessageName: string) =>
   rootMessageName.split('/messages/')[1] ?? rootMessageName;
@@ -78,7 +96,7 @@ export function createGchatGateway(d: {
       return { externalId: space, reference: { space, user: userName } };
     },
     async postCard(conv, msg) {
-      const id = newClientMessageId();
+      const id = cardMessageId(conv.id, msg.card);
       await d.pacer.wait(conv.externalId);
       let name: string;
       try {
