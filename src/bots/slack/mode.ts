@@ -47,10 +47,14 @@ export const SLACK_COMMAND = '/fincelo';
  * (users.info, users.lookupByEmail), commands (/fincelo).
  */
 export const SLACK_BOT_SCOPES = [
+  // channels:history / groups:history: message.channels / message.groups, so a CSV export shared in
+  // a channel the app was added to starts an import in that thread (other messages are ignored).
+  'channels:history',
   'chat:write',
   'commands',
   // files:read: download a CSV export shared with the bot (url_private_download, files.info).
   'files:read',
+  'groups:history',
   'im:history',
   'im:write',
   'users:read',

@@ -31,6 +31,12 @@ describe('Slack app manifest', () => {
     const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => new URL(m[1]!).pathname);
     expect(urls).toEqual([EVENTS_PATH, EVENTS_PATH, EVENTS_PATH]);
     expect(listUnder('redirect_urls').map((u) => new URL(u).pathname)).toEqual([REDIRECT_PATH]);
-    expect(listUnder('bot_events')).toEqual(['app_uninstalled', 'message.im', 'tokens_revoked']);
+    expect(listUnder('bot_events')).toEqual([
+      'app_uninstalled',
+      'message.channels',
+      'message.groups',
+      'message.im',
+      'tokens_revoked',
+    ]);
   });
 });
