@@ -21,12 +21,18 @@
  * Unknown elements are skipped, so the template can grow without breaking this channel.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+import {
+  choicesOf,
+  columnTexts,
+  INPUT_KINDS,
+  isLarge,
+  isObj,
+  list,
+  str,
+  truncate,
+  walkElements,
+  type Json,
+} from './ac.js';
 
 /** One input of a ShowCard, as a Chat dialog shows it. */
 export interface GchatInputSpec {
@@ -63,10 +69,6 @@ export function escapeChatHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 const COLORS: Record<string, string> = {
   Good: '#188038',
   Attention: '#d93025',
@@ -82,8 +84,6 @@ function html(el: Json): string {
   if (color) text = `<font color="${color}">${text}</font>`;
   return text;
 }
-
-const isLarge = (el: Json) => el.size === 'Large' || el.size === 'ExtraLarge';
 
 /** Renders the card as a cardsV2 card (without the {cardId, card} wrapper). */
 export function renderGchatCard(card: AdaptiveCardJson): GchatCard {
@@ -145,19 +145,6 @@ function renderItems(items: unknown[], out: GchatCard): void {
   }
 }
 
-/** The TextBlocks of a column (through nested containers), or null if it holds anything else. */
-function columnTexts(column: Json): Json[] | null {
-  const texts: Json[] = [];
-  const walk = (items: unknown[]): boolean =>
-    items.every((it) => {
-      if (!isObj(it)) return true;
-      if (it.type === 'TextBlock') return Boolean(texts.push(it));
-      if (it.type === 'Container' || it.type === 'Column') return walk(list(it.items));
-      return false;
-    });
-  return walk(list(column.items)) ? texts : null;
-}
-
 function columnSet(el: Json, out: GchatCard): void {
   const columns = list(el.columns).filter(isObj);
   const perColumn = columns.map(columnTexts);
@@ -214,19 +201,9 @@ function dialogSpec(showCard: Json, execute: Json): GchatDialogSpec {
 }
 
 function collectInputs(items: unknown[], out: GchatInputSpec[]): void {
-  const kinds: Record<string, GchatInputSpec['kind']> = {
-    'Input.ChoiceSet': 'choice',
-    'Input.Text': 'text',
-    'Input.Number': 'text',
-    'Input.Date': 'date',
-    'Input.Time': 'time',
-  };
-  for (const el of items) {
-    if (!isObj(el)) continue;
-    if (el.type === 'Container' || el.type === 'Column') collectInputs(list(el.items), out);
-    else if (el.type === 'ColumnSet') collectInputs(list(el.columns), out);
-    const kind = kinds[str(el.type)];
-    if (!kind || !str(el.id)) continue;
+  walkElements(items, (el) => {
+    const kind = INPUT_KINDS[str(el.type)];
+    if (!kind || !str(el.id)) return;
     const spec: GchatInputSpec = {
       id: str(el.id),
       kind,
@@ -236,12 +213,9 @@ function collectInputs(items: unknown[], out: GchatInputSpec[]): void {
     if (el.isMultiline === true) spec.multiline = true;
     if (str(el.placeholder)) spec.placeholder = str(el.placeholder);
     if (str(el.value)) spec.value = str(el.value);
-    if (kind === 'choice')
-      spec.choices = list(el.choices)
-        .filter(isObj)
-        .map((c) => [str(c.value), str(c.title) || str(c.value)]);
+    if (kind === 'choice') spec.choices = choicesOf(el);
     out.push(spec);
-  }
+  });
 }
 
 /** An AC input as a Chat input widget (selectionInput, textInput, dateTimePicker). */

@@ -17,6 +17,7 @@
  * header text 150, section text 3000, field text 2000, button text 75, button value 2000.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
+import { columnTexts, isLarge, isObj, list, str, truncate, walkElements, type Json } from './ac.js';
 
 export type SlackBlock = Record<string, unknown>;
 
@@ -61,20 +62,12 @@ export const SLACK_LIMITS = {
   actionsPerBlock: 25,
 } as const;
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
 /** Slack mrkdwn treats &, < and > as control characters (docs.slack.dev/messaging/formatting-message-text). */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+export { truncate };
 
 const bold = (text: string) =>
   text
@@ -127,7 +120,6 @@ function renderItems(items: unknown[], out: SlackBlock[]): void {
   }
 }
 
-const isLarge = (el: Json) => el.size === 'Large' || el.size === 'ExtraLarge';
 const isSmall = (el: Json) => el.size === 'Small' || el.isSubtle === true;
 
 function textBlock(el: Json): SlackBlock | null {
@@ -152,19 +144,6 @@ const section = (text: string): SlackBlock => ({
   type: 'section',
   text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) },
 });
-
-/** The TextBlocks of a column (through nested containers), or null if it holds anything else. */
-function columnTexts(column: Json): Json[] | null {
-  const texts: Json[] = [];
-  const walk = (items: unknown[]): boolean =>
-    items.every((it) => {
-      if (!isObj(it)) return true;
-      if (it.type === 'TextBlock') return Boolean(texts.push(it));
-      if (it.type === 'Container' || it.type === 'Column') return walk(list(it.items));
-      return false;
-    });
-  return walk(list(column.items)) ? texts : null;
-}
 
 function columnSet(el: Json, out: SlackBlock[]): void {
   const columns = list(el.columns).filter(isObj);
@@ -250,13 +229,10 @@ function modalSpec(showCard: Json, execute: Json): SlackModalSpec {
 }
 
 function collectInputs(items: unknown[], out: SlackInputSpec[]): void {
-  for (const el of items) {
-    if (!isObj(el)) continue;
-    if (el.type === 'Container' || el.type === 'Column') collectInputs(list(el.items), out);
-    else if (el.type === 'ColumnSet') collectInputs(list(el.columns), out);
+  walkElements(items, (el) => {
     const input = inputSpec(el);
     if (input) out.push(input);
-  }
+  });
 }
 
 function inputSpec(el: Json): SlackInputSpec | null {

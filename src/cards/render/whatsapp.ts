@@ -16,6 +16,7 @@
  * §4): body ≤ 1024, button label ≤ 20, ≤ 10 rows in total, row title ≤ 24, description ≤ 72, id ≤ 200.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
+import { choicesOf, INPUT_KINDS, isObj, list, str, walkElements, type Json } from './ac.js';
 
 export const WHATSAPP_LIMITS = {
   body: 1024,
@@ -75,12 +76,7 @@ export interface WhatsAppActionRef {
   version: number;
 }
 
-type Json = Record<string, unknown>;
 type RenderState = { headline: string; facts: Record<string, string> };
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function truncate(text: string, max: number): string {
   const chars = [...text]; // count code points, not UTF-16 units, so an emoji is never split
@@ -237,19 +233,9 @@ function textLine(el: Json, state: RenderState): string {
 }
 
 function collectInputs(items: unknown[], out: WhatsAppInputSpec[]): void {
-  const kinds: Record<string, WhatsAppInputSpec['kind']> = {
-    'Input.ChoiceSet': 'choice',
-    'Input.Text': 'text',
-    'Input.Number': 'text',
-    'Input.Date': 'date',
-    'Input.Time': 'time',
-  };
-  for (const el of items) {
-    if (!isObj(el)) continue;
-    if (el.type === 'Container' || el.type === 'Column') collectInputs(list(el.items), out);
-    else if (el.type === 'ColumnSet') collectInputs(list(el.columns), out);
-    const kind = kinds[str(el.type)];
-    if (!kind || !str(el.id)) continue;
+  walkElements(items, (el) => {
+    const kind = INPUT_KINDS[str(el.type)];
+    if (!kind || !str(el.id)) return;
     const spec: WhatsAppInputSpec = {
       id: str(el.id),
       kind,
@@ -258,10 +244,7 @@ function collectInputs(items: unknown[], out: WhatsAppInputSpec[]): void {
     };
     if (str(el.value)) spec.value = str(el.value);
     if (typeof el.maxLength === 'number') spec.maxLength = el.maxLength;
-    if (kind === 'choice')
-      spec.choices = list(el.choices)
-        .filter(isObj)
-        .map((c) => [str(c.value), str(c.title) || str(c.value)]);
+    if (kind === 'choice') spec.choices = choicesOf(el);
     out.push(spec);
-  }
+  });
 }
