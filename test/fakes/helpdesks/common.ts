@@ -92,6 +92,26 @@ export class FakeHelpdeskServer {
   }
 }
 
+/**
+ * Reads a request to a fake: its URL, its JSON body, and the query parameters plus the body's
+ * top-level fields flattened to strings (what the fakes' call logs record for assertions).
+ */
+export async function readRequest(
+  req: IncomingMessage,
+  baseUrl: string,
+): Promise<{ u: URL; body: unknown; query: Record<string, string> }> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  const u = new URL(req.url ?? '/', baseUrl);
+  const query: Record<string, string> = Object.fromEntries(u.searchParams);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const [k, v] of Object.entries(body)) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return { u, body, query };
+}
+
 /** Decodes `Authorization: Basic …` into [user, password]. */
 export function basicAuth(req: IncomingMessage): [string, string] | null {
   const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');

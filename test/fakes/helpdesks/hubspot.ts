@@ -10,6 +10,7 @@
  * 429 (RATE_LIMIT, with Retry-After only when asked: HubSpot does not always send it), and
  * `expireToken()` makes the token answer 401 EXPIRED_AUTHENTICATION.
  */
+import { readRequest } from './common.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -121,15 +122,7 @@ export async function startFakeHubSpot(o: { accessToken?: string; scopes?: strin
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const ch of req) chunks.push(ch as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    const u = new URL(req.url ?? '/', url);
-    const query: Record<string, string> = Object.fromEntries(u.searchParams);
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      for (const [k, v] of Object.entries(body)) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    }
+    const { u, body, query } = await readRequest(req, url);
     const call: FakeHubSpotCall = {
       method: req.method ?? 'GET',
       path: u.pathname,

@@ -9,6 +9,7 @@
  * Retry-After; `expireToken()` makes the token answer 401 `token_unauthorized`; `denyConversations()`
  * makes the token valid but without the "Read conversations" permission.
  */
+import { readRequest } from './common.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -125,16 +126,8 @@ export async function startFakeIntercom(o: { accessToken?: string } = {}) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const ch of req) chunks.push(ch as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    const u = new URL(req.url ?? '/', url);
+    const { u, body, query } = await readRequest(req, url);
     const version = req.headers['intercom-version'] as string | undefined;
-    const query: Record<string, string> = Object.fromEntries(u.searchParams);
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      for (const [k, v] of Object.entries(body)) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    }
     const call: FakeIntercomCall = {
       method: req.method ?? 'GET',
       path: u.pathname,

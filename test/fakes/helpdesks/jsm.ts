@@ -9,6 +9,7 @@
  * Every answer carries X-RateLimit-* headers; `rateLimit(n)` makes the next n requests answer 429
  * with Retry-After and X-RateLimit-Reset, and `expireToken()` makes the token answer 401.
  */
+import { readRequest } from './common.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -140,15 +141,7 @@ export async function startFakeJsm(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    const u = new URL(req.url ?? '/', url);
-    const query: Record<string, string> = Object.fromEntries(u.searchParams);
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      for (const [k, v] of Object.entries(body)) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    }
+    const { u, body, query } = await readRequest(req, url);
     const call: FakeJsmCall = {
       method: req.method ?? 'GET',
       path: u.pathname,
