@@ -112,13 +112,14 @@ export function extractFeatures(subject: string, body: string, seen?: { evidence
       val *= 1.5;
       add('int:intensified');
     }
-    const shown = negated ? `not ${bare}` : bare;
+    // Only clearly toned words are worth showing as a reason ("no", "please" are not).
+    const shown = Math.abs(val) >= 2 ? (negated ? `not ${bare}` : bare) : null;
     if (val < 0) {
       neg -= val;
-      if (!negativeWords.includes(shown)) negativeWords.push(shown);
+      if (shown && !negativeWords.includes(shown)) negativeWords.push(shown);
     } else {
       pos += val;
-      if (!positiveWords.includes(shown)) positiveWords.push(shown);
+      if (shown && !positiveWords.includes(shown)) positiveWords.push(shown);
     }
     if (val <= -3) add('lex:strong_neg');
   }

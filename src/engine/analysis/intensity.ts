@@ -46,6 +46,7 @@ export const INTENSITY_CUES: Record<string, string[]> = {
   // Threats and ultimatums: consequences the customer announces.
   threat: [
     "or (?:else|we will|we'll|i will|i'll)",
+    'or (?:we|i) (?:sue|leave|walk|cancel|escalate|go public)',
     'last (?:chance|warning)',
     'final (?:notice|warning)',
     'consider(?:ing)? our options',
