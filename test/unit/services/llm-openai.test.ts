@@ -112,11 +112,17 @@ describe('LLM analyzer over the OpenAI chat-completions wire format', () => {
     expect(req.auth).toBe(`Bearer ${API_KEY}`);
     expect(req.body.model).toBe('gpt-4o-mini');
     expect(req.body.temperature).toBe(0);
-    const format = req.body.response_format as { type: string; json_schema: { name: string; schema: any } };
+    interface JsonSchema {
+      properties: Record<string, JsonSchema & { enum?: string[] }>;
+    }
+    const format = req.body.response_format as {
+      type: string;
+      json_schema: { name: string; schema: JsonSchema };
+    };
     expect(format.type).toBe('json_schema');
     expect(format.json_schema.name).toBe('ticket_analysis');
     expect(Object.keys(format.json_schema.schema.properties)).toEqual(['sentiment', 'category']);
-    expect(format.json_schema.schema.properties.category.properties.primary.enum).toContain('legal_threat');
+    expect(format.json_schema.schema.properties.category!.properties.primary!.enum).toContain('legal_threat');
     const messages = req.body.messages as { role: string; content: string }[];
     expect(messages.map((m) => m.role)).toEqual(['system', 'user']);
     // Definitions of every label, with examples, as the issue asks.
