@@ -5,9 +5,14 @@ import { toneTermFeatures } from './tone-lexicon.js';
 
 /** AFINN-165 valence with the support-domain corrections of intensity.ts. */
 export function valence(word: string): number | undefined {
-  const d = DOMAIN_VALENCE[word];
-  return d !== undefined ? d : AFINN[word];
+  return VALENCE.get(word);
 }
+/** One Map, built once: looking words up in the lexicon objects (dictionary-mode, and "constructor"
+ * would find Object's) cost a sixth of the analyzer's time. */
+const VALENCE: ReadonlyMap<string, number> = new Map([
+  ...Object.entries(AFINN),
+  ...Object.entries(DOMAIN_VALENCE),
+]);
 
 /** What the feature extractor saw, kept so an analysis can say why. */
 export interface Evidence {
