@@ -157,10 +157,26 @@ if (!own.rows) {
   process.exit(1);
 }
 const started = Date.now();
-const model = train(own.rows);
+// --dev: every fourth fragment of our train split is held back as in-domain dev data (ids come in
+// threes per fragment), so long B2B tickets have a dev set too.
+const fragment = (t: LabelledTicket) => Math.floor((Number(t.id.slice(2)) - 1) / 3);
+const isOwnDev = (t: LabelledTicket) => process.argv.includes('--dev') && fragment(t) % 4 === 2;
+const model = train(own.rows.filter((t) => !isOwnDev(t)));
 for (const s of skipped) console.log(`skipped ${s}`);
-if (process.argv.includes('--dev')) {
-  const a = createLocalAnalyzer(model);
+if (process.argv.includes('--dev'))
+  for (const th of [0.15, 0.2, 0.3, 0.4]) {
+    console.log(`-- category evidence threshold ${th}`);
+    devReport(createLocalAnalyzer(model, { minEvidencedConfidence: th }));
+  }
+else {
+  writeFileSync(join(root, 'src', 'engine', 'analysis', 'model.json'), JSON.stringify(model) + '\n');
+  console.log(
+    `trained on ${own.rows.length} tickets in ${Date.now() - started} ms; ` +
+      `${Object.keys(model.sentiment.weights).length} sentiment / ${Object.keys(model.category.weights).length} category features`,
+  );
+}
+
+function devReport(a: ReturnType<typeof createLocalAnalyzer>): void {
   const dev = ['bitext', 'banking77', 'clinc150']
     .flatMap((s) => publicRows<ExternalRow>(`external-eval/${s}.dev.jsonl`))
     .filter((r) => r.category_group === 'mapped' || r.category_group === 'benign');
@@ -177,6 +193,16 @@ if (process.argv.includes('--dev')) {
         `benign given a risk category ${(benign.filter((r) => risky.has(pred[dev.indexOf(r)]!)).length / benign.length).toFixed(3)}`,
     );
   }
+  const ownDev = (own.rows ?? []).filter(isOwnDev);
+  const od = ownDev.map((t) => a.analyze(t));
+  console.log(
+    `own dev fragments (${ownDev.length}): sentiment accuracy ${(ownDev.filter((t, i) => od[i]!.sentiment.label === t.sentiment).length / ownDev.length).toFixed(3)}, ` +
+      `category macro-F1 ${macroF1(
+        CATEGORIES,
+        ownDev.map((t) => t.category),
+        od.map((r) => r.category.primary),
+      ).toFixed(3)}`,
+  );
   const ge = publicRows<GoEmotionsRow>('goemotions/dev.jsonl');
   if (ge.length)
     console.log(
@@ -186,10 +212,4 @@ if (process.argv.includes('--dev')) {
         ge.map((r) => a.analyze({ subject: '', body: r.text }).sentiment.label),
       ).toFixed(3)}`,
     );
-} else {
-  writeFileSync(join(root, 'src', 'engine', 'analysis', 'model.json'), JSON.stringify(model) + '\n');
-  console.log(
-    `trained on ${own.rows.length} tickets in ${Date.now() - started} ms; ` +
-      `${Object.keys(model.sentiment.weights).length} sentiment / ${Object.keys(model.category.weights).length} category features`,
-  );
 }

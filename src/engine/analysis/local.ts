@@ -115,7 +115,11 @@ function sentimentWhy(label: SentimentLabel, ev: Evidence): string[] {
  * sparse classifiers trained on datasets/support-tickets (+ GoEmotions for sentiment), with rules for
  * the categories where a rule is more trustworthy than a model. Pure and deterministic.
  */
-export function createLocalAnalyzer(model: LocalModel = loadModel()): LocalAnalyzer {
+export function createLocalAnalyzer(
+  model: LocalModel = loadModel(),
+  opts: { minEvidencedConfidence?: number } = {},
+): LocalAnalyzer {
+  const minEvidenced = opts.minEvidencedConfidence ?? MIN_EVIDENCED_CONFIDENCE;
   return {
     name: 'local',
     version: `${CODE_VERSION}.${model.version}`,
@@ -139,9 +143,7 @@ export function createLocalAnalyzer(model: LocalModel = loadModel()): LocalAnaly
       const none = ranked.find((r) => r.category === 'none')!;
       let primary =
         ranked.find(
-          (r) =>
-            r.category === 'none' ||
-            (ev.category.has(r.category) && r.confidence >= MIN_EVIDENCED_CONFIDENCE),
+          (r) => r.category === 'none' || (ev.category.has(r.category) && r.confidence >= minEvidenced),
         ) ?? none;
       let categoryWhy = primary.category === 'none' ? [] : (ev.category.get(primary.category) ?? []);
       if (ruled) {
