@@ -75,6 +75,13 @@ function facts(alert: Alert): { title: string; value: string }[] {
       title: 'Category',
       value: `${String(f.categoryName)} (confidence ${Number(f.categoryConfidence ?? 0).toFixed(2)})`,
     });
+  if (list(f.why).length)
+    out.push({
+      title: 'Why',
+      value: list(f.why)
+        .map((p) => `'${p}'`)
+        .join(', '),
+    });
   if (list(f.matchedPhrases).length)
     out.push({ title: 'Matched phrases', value: list(f.matchedPhrases).join(', ') });
   if (f.churnRisk !== null && f.churnRisk !== undefined)

@@ -231,7 +231,7 @@ export const connectorsFeature: AppFeature = {
         );
         const r = await ctx.database.pool.query(
           `SELECT t.*, a.analyzer, a.analyzer_version, a.sentiment_label, a.sentiment_score, a.category_primary,
-                  a.category_confidence, a.categories, a.flags, a.analyzed_at, c.name AS customer_name,
+                  a.category_confidence, a.categories, a.flags, a.explanation, a.analyzed_at, c.name AS customer_name,
                   (a.ticket_id IS NOT NULL) AS has_analysis
              FROM tickets t
              LEFT JOIN ticket_analyses a ON a.ticket_id = t.id
@@ -275,6 +275,7 @@ export const connectorsFeature: AppFeature = {
                   category: { primary: t.category_primary, confidence: t.category_confidence },
                   categories: t.categories,
                   flags: t.flags,
+                  explanation: t.explanation ?? null,
                   analyzedAt: t.analyzed_at?.toISOString() ?? null,
                 }
               : null,

@@ -5,6 +5,17 @@ import type { WorkspaceSettings } from './settings.js';
 import type { Customer } from './types.js';
 import { CATEGORY_NAMES, type Analysis, type Category } from './analysis/types.js';
 
+/**
+ * The ticket's own words that decided its sentiment and category (the analysis' explanation),
+ * de-duplicated, at most `max`: the card's "why: 'third time this month', 'escalate to your CEO'".
+ */
+export function whyPhrases(analysis: Analysis, max = 5): string[] {
+  const out: string[] = [];
+  for (const p of [...(analysis.explanation?.sentiment ?? []), ...(analysis.explanation?.category ?? [])])
+    if (out.length < max && !out.some((o) => o.includes(p) || p.includes(o))) out.push(p);
+  return out;
+}
+
 /** Why a ticket's analysis raises a support-risk alert (empty: it does not). */
 export function supportRiskReasons(analysis: Analysis, settings: WorkspaceSettings): string[] {
   const reasons: string[] = [];
@@ -66,6 +77,7 @@ export async function onTicketAnalysis(
       categoryName: CATEGORY_NAMES[category],
       categoryConfidence: analysis.category.confidence,
       matchedPhrases: matched,
+      why: whyPhrases(analysis),
       reasons,
       churnRisk: churn?.score ?? null,
       churnFactors: churn?.factors.filter((f) => f.points > 0).map((f) => `${f.detail} (+${f.points})`) ?? [],

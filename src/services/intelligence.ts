@@ -68,15 +68,17 @@ export function createIntelligence(deps: {
     if (items.length === 0) return;
     await pool.query(
       `INSERT INTO ticket_analyses (ticket_id, workspace_id, analyzer, analyzer_version, sentiment_label, sentiment_score,
-         category_primary, category_confidence, categories, flags, analyzed_at)
+         category_primary, category_confidence, categories, flags, explanation, analyzed_at)
        SELECT x.ticket_id, $1, x.analyzer, x.analyzer_version, x.sentiment_label, x.sentiment_score,
-         x.category_primary, x.category_confidence, x.categories, x.flags, $3
+         x.category_primary, x.category_confidence, x.categories, x.flags, x.explanation, $3
        FROM jsonb_to_recordset($2::jsonb) AS x(ticket_id uuid, analyzer text, analyzer_version text, sentiment_label text,
-         sentiment_score int, category_primary text, category_confidence float8, categories jsonb, flags jsonb)
+         sentiment_score int, category_primary text, category_confidence float8, categories jsonb, flags jsonb,
+         explanation jsonb)
        ON CONFLICT (ticket_id) DO UPDATE SET analyzer = EXCLUDED.analyzer, analyzer_version = EXCLUDED.analyzer_version,
          sentiment_label = EXCLUDED.sentiment_label, sentiment_score = EXCLUDED.sentiment_score,
          category_primary = EXCLUDED.category_primary, category_confidence = EXCLUDED.category_confidence,
-         categories = EXCLUDED.categories, flags = EXCLUDED.flags, analyzed_at = EXCLUDED.analyzed_at`,
+         categories = EXCLUDED.categories, flags = EXCLUDED.flags, explanation = EXCLUDED.explanation,
+         analyzed_at = EXCLUDED.analyzed_at`,
       [
         workspaceId,
         JSON.stringify(
@@ -90,6 +92,7 @@ export function createIntelligence(deps: {
             category_confidence: a.category.confidence,
             categories: a.category.secondary,
             flags: a.flags,
+            explanation: a.explanation ?? null,
           })),
         ),
         engine.clock.now(),

@@ -25,21 +25,62 @@ export const LlmAnalysisSchema = z.object({
   sentiment: z.object({
     label: z.enum(SENTIMENTS),
     score: z.number().min(0).max(100),
+    /** Short phrases copied from the ticket that decided the label. */
+    evidence: z.array(z.string()).max(6).default([]),
   }),
   category: z.object({
     primary: z.enum(CATEGORIES),
     confidence: z.number().min(0).max(1),
     secondary: z.array(z.enum(CATEGORIES)).max(3).default([]),
+    evidence: z.array(z.string()).max(6).default([]),
   }),
 });
 
-const INSTRUCTIONS = `You score B2B SaaS customer support tickets for a customer-success team.
-Sentiment label, one of: hostile (anger, insults, threats), distressed (anxiety, urgency, business at stake),
-frustrated (annoyance, repeated problems, waiting), neutral, positive. Politeness can mask anger; judge the substance.
+/** Label definitions (issue 17) and a few examples per label; the same words the blind set's
+ * author was given. */
+const SENTIMENT_DEFINITIONS = `Sentiment label, one of:
+- hostile: anger, insults, threats, contempt. e.g. "Your team is incompetent and I am done being polite." / "Fix it today or we sue." / "Thanks for nothing, again."
+- distressed: anxiety, panic, urgency, business or job at stake. e.g. "Payroll runs tonight and the export is blocked, please help." / "My job is on the line if this launch slips." / "URGENT: all our agents are locked out."
+- frustrated: annoyance, repeated problems, waiting, disappointment. e.g. "This is the third time this month the sync fails." / "Still waiting for an answer after two weeks." / "Disappointed that the fix did not hold."
+- neutral: factual requests and reports without emotional tone. e.g. "Please send the invoice for March." / "The CSV import shows an error on row 12." / "I was charged twice for our plan; please correct it."
+- positive: thanks, praise, satisfaction. e.g. "Thanks, the new dashboard is great." / "Resolved quickly, much appreciated." / "We love the product."
+Politeness can mask anger and sarcasm can read as praise: judge the substance, not the manners.
 Sentiment score 0-100: 0 most negative, 50 neutral, 100 most positive, consistent with the label
-(hostile 0-19, distressed 20-34, frustrated 35-44, neutral 45-59, positive 60-100).
-Category: the primary revenue-risk category, one of ${CATEGORIES.join(', ')} ("none" when no risk),
-with a confidence 0-1, and up to three secondary categories. "We are not cancelling" is not a cancellation request.`;
+(hostile 0-19, distressed 20-34, frustrated 35-44, neutral 45-59, positive 60-100).`;
+
+const CATEGORY_DEFINITIONS = `Category: the primary revenue-risk category, one of:
+- billing_dispute: the customer contests a charge or invoice. e.g. "We were charged twice." / "The invoice does not match our contract."
+- cancellation_request: the customer wants to end a subscription, account, contract or order. e.g. "Please cancel our subscription at renewal." / "Close our account." Not: cancelling a meeting, reservation or flight; "we are not cancelling".
+- legal_threat: lawyers, legal action, breach of contract, regulator or GDPR complaints. e.g. "Our attorneys will be in touch." / "This is a breach of contract." Not: "our legal team needs the DPA".
+- competitor_mention: comparing with or moving to a competitor. e.g. "Zendesk offered us 30% less."
+- product_bug: the product misbehaves. e.g. "The export fails with error 500 on large files."
+- service_outage: the service is down or unreachable. e.g. "Nobody can log in since 9am."
+- security_concern: security, privacy, fraud or data exposure. e.g. "Someone is using our admin account." / "A user sees another tenant's data."
+- refund_request: money back. e.g. "We want a refund for the unused months." / "We expect compensation for the downtime."
+- downgrade: fewer seats or a lower plan. e.g. "Reduce us from 50 to 20 seats."
+- pricing_objection: price too high or a price increase contested. e.g. "The new per-seat price is more than we can justify."
+- executive_escalation: the customer escalates to executives. e.g. "I am escalating this to your CEO."
+- none: none of the above (questions, feature requests, how-tos, praise).
+Give a confidence 0-1 and up to three secondary categories.`;
+
+const INSTRUCTIONS = `You score B2B SaaS customer support tickets for a customer-success team.
+${SENTIMENT_DEFINITIONS}
+${CATEGORY_DEFINITIONS}
+For both, "evidence" lists up to four short phrases copied exactly from the ticket that decided your answer
+(empty for neutral sentiment or category none).`;
+
+/** The prompt's system text (exported for tests and for `npm run eval -- --llm`). */
+export const LLM_INSTRUCTIONS = INSTRUCTIONS;
+
+/** Keeps only evidence phrases that really occur in the ticket (a model may paraphrase or invent). */
+function verified(phrases: string[], lowerText: string): string[] {
+  const out: string[] = [];
+  for (const raw of phrases) {
+    const p = raw.trim().replace(/^["'“‘]+|["'”’.,;:!?]+$/g, '');
+    if (p && p.length <= 120 && lowerText.includes(p.toLowerCase()) && !out.includes(p)) out.push(p);
+  }
+  return out.slice(0, 4);
+}
 
 export interface LlmAnalyzerOptions {
   model: BaseChatModel;
@@ -107,6 +148,10 @@ export function createLlmAnalyzer(opts: LlmAnalyzerOptions): LlmAnalyzer {
               .map((c) => ({ category: c, confidence: 0.5 })),
           },
           flags: base.flags,
+          explanation: {
+            sentiment: verified(out.sentiment.evidence, `${t.subject}\n${body}`.toLowerCase()),
+            category: verified(out.category.evidence, `${t.subject}\n${body}`.toLowerCase()),
+          },
           analyzedBy: self,
         };
       } catch (err) {

@@ -443,6 +443,8 @@ export const ticketAnalyses = pgTable('ticket_analyses', {
   categoryConfidence: doublePrecision('category_confidence').notNull(),
   categories: jsonb('categories').notNull().default([]),
   flags: jsonb('flags').notNull().default([]),
+  /** The phrases that decided sentiment and category ({sentiment: [], category: []}); null before 0008. */
+  explanation: jsonb('explanation'),
   analyzedAt: ts('analyzed_at').notNull().defaultNow(),
 });
 

@@ -1,6 +1,28 @@
-import { categoryTermFeatures } from './category-lexicon.js';
+import { categoryEvidence, type CategoryEvidence } from './category-lexicon.js';
+import { DOMAIN_VALENCE, INTENSIFIERS, intensityCues, type IntensityCues } from './intensity.js';
 import { AFINN, NEGATIONS, stem, tokenize } from './nlp.js';
 import { toneTermFeatures } from './tone-lexicon.js';
+
+/** AFINN-165 valence with the support-domain corrections of intensity.ts. */
+export function valence(word: string): number | undefined {
+  return VALENCE.get(word);
+}
+/** One Map, built once: looking words up in the lexicon objects (dictionary-mode, and "constructor"
+ * would find Object's) cost a sixth of the analyzer's time. */
+const VALENCE: ReadonlyMap<string, number> = new Map([
+  ...Object.entries(AFINN),
+  ...Object.entries(DOMAIN_VALENCE),
+]);
+
+/** What the feature extractor saw, kept so an analysis can say why. */
+export interface Evidence {
+  lower: string;
+  intensity: IntensityCues;
+  category: CategoryEvidence;
+  /** lexicon words that counted as negative / positive (negation-aware), in text order */
+  negativeWords: string[];
+  positiveWords: string[];
+}
 
 /** Sparse feature vector: feature name → value. */
 export type Features = Map<string, number>;
@@ -64,7 +86,7 @@ export function analyseTokens(text: string): Tokens {
  * lexicon summaries from AFINN-165 with negation limited to its reach. Both models use the same
  * extractor; each learns its own weights.
  */
-export function extractFeatures(subject: string, body: string): Features {
+export function extractFeatures(subject: string, body: string, seen?: { evidence?: Evidence }): Features {
   const f: Features = new Map();
   const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
   const s = analyseTokens(subject);
@@ -80,13 +102,30 @@ export function extractFeatures(subject: string, body: string): Features {
   }
   let neg = 0;
   let pos = 0;
-  for (const w of [...s.words, ...b.words]) {
+  const negativeWords: string[] = [];
+  const positiveWords: string[] = [];
+  const words = [...s.words, ...b.words];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     const negated = w.startsWith('!');
-    const v = AFINN[negated ? w.slice(1) : w];
-    if (v === undefined) continue;
-    const val = negated ? -v * 0.5 : v;
-    if (val < 0) neg -= val;
-    else pos += val;
+    const bare = negated ? w.slice(1) : w;
+    const v = valence(bare);
+    if (v === undefined || v === 0) continue;
+    let val = negated ? -v * 0.5 : v;
+    const prev = words[i - 1]?.replace(/^!/, '');
+    if (prev && INTENSIFIERS.has(prev) && val < 0) {
+      val *= 1.5;
+      add('int:intensified');
+    }
+    // Only clearly toned words are worth showing as a reason ("no", "please" are not).
+    const shown = Math.abs(val) >= 2 ? (negated ? `not ${bare}` : bare) : null;
+    if (val < 0) {
+      neg -= val;
+      if (shown && !negativeWords.includes(shown)) negativeWords.push(shown);
+    } else {
+      pos += val;
+      if (shown && !positiveWords.includes(shown)) positiveWords.push(shown);
+    }
     if (val <= -3) add('lex:strong_neg');
   }
   const len = Math.max(1, s.words.length + b.words.length);
@@ -97,10 +136,22 @@ export function extractFeatures(subject: string, body: string): Features {
   if (neg === 0 && pos === 0) add('lex:none');
   if (b.exclamations + s.exclamations) add('punct:!', Math.min(3, b.exclamations + s.exclamations));
   if (b.shouted + s.shouted) add('caps', 1);
-  const lower = normalise(`${subject}\n${body}`).toLowerCase();
-  for (const [k, v] of categoryTermFeatures(lower)) add(k, v);
+  const text = normalise(`${subject}\n${body}`);
+  const lower = text.toLowerCase();
+  const category = categoryEvidence(lower);
+  for (const [c, terms] of category) add('cat:' + c, Math.min(3, terms.length));
   for (const [k, v] of toneTermFeatures(lower)) add(k, v);
+  const intensity = intensityCues(text, lower);
+  for (const [family, found] of intensity.found) add('int:' + family, Math.min(3, found.length));
+  if (intensity.capsShare >= 0.3) add('int:caps', Math.min(2, intensity.capsShare * 2));
+  if (intensity.bangs) add('int:bangs', Math.min(2, intensity.bangs));
+  // Pairs the single families cannot express: praise inside a complaint reads as sarcasm.
+  const has = (k: string) => intensity.found.has(k);
+  if (has('praise') && (has('repetition') || has('anger') || neg >= 4)) add('int:praise_in_complaint');
+  if (has('polite') && (has('anger') || has('insult') || has('threat'))) add('int:polite_mask');
+  if (has('urgency') && has('stakes')) add('int:urgent_stakes');
   add('bias', 1);
+  if (seen) seen.evidence = { lower, intensity, category, negativeWords, positiveWords };
   return f;
 }
 

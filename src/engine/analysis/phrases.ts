@@ -40,8 +40,14 @@ export const LEGAL_PHRASES: PhraseRule[] = [
   p('breach of (?:the |our )?contract|(?:in )?violation of (?:the |our )?contract|data protection regulator'),
 ];
 
+/** What a customer cancels when revenue ends (not a reservation, a meeting or a flight). */
+const CONTRACT_OBJECT =
+  'subscriptions?|account|contract|agreement|plan|membership|service|licen[cs]es?|seats?|renewal|workspace|tenant|deal';
+
 export const CHURN_PHRASES: PhraseRule[] = [
-  p('cancel(?:l?ing|l?ed)? (?:our|the|my|all|this)\\b(?: \\w+)?|cancell?ation|request(?:ing)? cancell?ation'),
+  p(
+    `cancel(?:l?ing|l?ed)? (?:our|the|my|all|this)(?: [\\w-]+)? (?:${CONTRACT_OBJECT})|(?:${CONTRACT_OBJECT}) cancell?ation|request(?:ing)? (?:a |the )?cancell?ation`,
+  ),
   p('terminate|termination|end(?:ing)? our contract|want out of the contract|close our account'),
   p('shut(?:ting)? down our account|turn off auto-renew|stop auto-renewal|non-renewal|wind down'),
   p('(?:will|would) not (?:be )?renew(?:ing)?|not be renewing|decided not to renew|do not renew', false),
@@ -72,9 +78,27 @@ export const COMPETITOR_RULE = new RegExp(
   `\\b(?:${COMPETITORS})\\b[^.!?]{0,80}\\b(?:${COMPARE})\\b|\\b(?:${COMPARE})\\b[^.!?]{0,60}\\b(?:${COMPETITORS})\\b`,
 );
 
+/**
+ * Legal threats that decide the category on their own (issue 17: lawyer, legal action, breach of
+ * contract, GDPR complaint — not bare words such as "legal team" or "our counsel reviews the DPA",
+ * which only raise the legal_language flag).
+ */
+export const LEGAL_THREAT_PHRASES: PhraseRule[] = [
+  p(
+    '(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?)|lawyers? (?:are|will|have)|legal action|legal proceedings',
+  ),
+  p(
+    'lawsuit|sue|suing|litigation|(?:see you |take you |taking you )?(?:in|to) court|demand letter|cease and desist',
+  ),
+  p('breach of (?:the |our )?(?:contract|agreement|sla)|(?:in )?violation of (?:the |our )?contract'),
+  p(
+    '(?:gdpr|data protection|privacy) complaint|complain(?:t)? to the (?:regulator|ico|data protection authority)|report you to the (?:regulator|ico|authorities)',
+  ),
+];
+
 export const CANCELLATION_CUES: PhraseRule[] = [
   p(
-    'cancel(?:l?ing|l?ed)? (?:our|the|my|all)\\b|request cancell?ation|cancell?ation of|cancelled at renewal',
+    `cancel(?:l?ing|l?ed)? (?:our|the|my|all|this)(?: [\\w-]+)? (?:${CONTRACT_OBJECT})|request(?:ing)? (?:a |the )?cancell?ation|cancell?ation of (?:our|the|my) (?:${CONTRACT_OBJECT})|cancelled at renewal`,
   ),
   p('terminate the contract|notice to terminate|end(?:ing)? our contract|want out of the contract'),
   p('close our account|shut(?:ting)? down our account|turn off auto-renew|notice of non-renewal|wind down'),

@@ -48,6 +48,13 @@ export interface Analysis {
   };
   /** Keyword flags with the phrases that matched, so a person can see why. */
   flags: { name: FlagName; matches: string[] }[];
+  /** The phrases of the ticket that decided the sentiment and the category (shown as "why: …"). */
+  explanation?: Explanation;
+}
+
+export interface Explanation {
+  sentiment: string[];
+  category: string[];
 }
 
 /** A scorer of tickets; `name` + `version` are recorded with every stored analysis. */

@@ -83,6 +83,23 @@ describe('ticket webhook → analysis → support-risk alert', () => {
     expect(text).toContain('Northwind');
     expect(text).toContain('Formal notice');
     expect(text).toMatch(/Legal threat/);
+    // The card says why, in the ticket's own words (issue 17), and the API keeps the same phrases.
+    const facts: { title?: string; value?: string }[] = [];
+    JSON.stringify(card!.card, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && 'title' in v && 'value' in v)
+        facts.push(v as { title: string; value: string });
+      return v;
+    });
+    const why = facts.find((x) => x.title === 'Why')?.value ?? '';
+    expect(why).toContain("'sue'");
+    expect(why).toContain("'unacceptable'");
+    const listed = (await team.api.get(`/api/v1/tickets?connectorId=${connectorId}`)).body.tickets as {
+      externalId: string;
+      analysis: { explanation: { sentiment: string[]; category: string[] } };
+    }[];
+    const stored = listed.find((t) => t.externalId === 'WH-1')!.analysis.explanation;
+    expect(stored.category).toEqual(expect.arrayContaining(['sue', 'breach of the sla']));
+    expect(stored.sentiment).toContain('unacceptable');
     const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts as { type: string }[];
     expect(open.map((a) => a.type)).toEqual(['support_risk']);
   });

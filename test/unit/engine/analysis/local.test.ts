@@ -96,3 +96,66 @@ describe('local analyzer', () => {
     expect(cleanBody('Still broken.\n--\nJo\n+1 555')).toBe('Still broken.');
   });
 });
+
+describe('local analyzer on wording it was not written from (issue 17)', () => {
+  const cat = (body: string, subject = '') => analyzer.analyze({ subject, body }).category.primary;
+
+  it('abstains to none when no cue of a risk category is present', () => {
+    // Short texts used to be decided by function words.
+    expect(cat('help me leave a review')).toBe('none');
+    expect(cat('can I place an order from Finland?')).toBe('none');
+    expect(cat('what is the exchange rate today?')).toBe('none');
+  });
+
+  it('reads cancellation in context: subscriptions and accounts, not reservations or meetings', () => {
+    expect(cat('Please cancel our subscription at the end of the term.')).toBe('cancellation_request');
+    expect(cat('I want to delete my account and close it.')).toBe('cancellation_request');
+    expect(cat('cancel my dinner reservation for friday')).toBe('none');
+    expect(cat('can you cancel that')).toBe('none');
+    expect(cat('Our kick-off meeting was cancelled, can we move it to Monday?')).toBe('none');
+    expect(flagNames('please cancel my reservation for tonight')).toEqual([]);
+  });
+
+  it('calls a legal threat only on legal action, not on the legal team asking for a document', () => {
+    expect(cat('If this is not fixed we will take legal action for breach of contract.')).toBe(
+      'legal_threat',
+    );
+    expect(cat('I expect a rebate for the downtime.')).not.toBe('legal_threat');
+    expect(cat('Our legal team needs the signed DPA before renewal, could you send it?')).not.toBe(
+      'legal_threat',
+    );
+  });
+
+  it('knows the support wording the old lexicon missed', () => {
+    expect(cat('I was charged twice for the same order')).toBe('billing_dispute');
+    expect(cat('someone is using my card, there is a bogus transaction')).toBe('security_concern');
+    expect(cat('I expect a refund or compensation for the days we could not work')).toBe('refund_request');
+  });
+
+  it('does not read support facts as hostility: "charged", "kill the process"', () => {
+    const s = (body: string) => analyzer.analyze({ subject: '', body }).sentiment.label;
+    expect(s('I was charged for the annual plan, could you send the receipt?')).toBe('neutral');
+    expect(s('How do I kill the process that runs the nightly import?')).toBe('neutral');
+  });
+
+  it('keeps the phrases that decided sentiment and category', () => {
+    const r = analyzer.analyze({
+      subject: 'Export broken again',
+      body: 'This is the third time this month the export fails. Still no fix. I will escalate to your CEO.',
+    });
+    expect(r.category.primary).toBe('executive_escalation');
+    expect(r.explanation?.category).toEqual(expect.arrayContaining(['escalate', 'ceo']));
+    expect(r.explanation?.sentiment).toEqual(expect.arrayContaining(['third time']));
+    // Every phrase is the ticket's own words.
+    const text =
+      'export broken again this is the third time this month the export fails. still no fix. i will escalate to your ceo.';
+    for (const p of [...r.explanation!.sentiment, ...r.explanation!.category]) expect(text).toContain(p);
+    // A neutral, uncategorised ticket has nothing to explain.
+    expect(
+      analyzer.analyze({ subject: 'Question', body: 'Where do I find the API docs?' }).explanation,
+    ).toEqual({
+      sentiment: [],
+      category: [],
+    });
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "ticket_analyses" ADD COLUMN "explanation" jsonb;
