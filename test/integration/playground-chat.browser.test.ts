@@ -63,11 +63,12 @@ maybe('playground: trust and the chat channel', () => {
     expect(((await noToken.json()) as { error: string }).error).toMatch(/link printed in the start log/);
     const wrong = await fetch(`${app.url}/playground/api/people?token=${token.slice(0, -2)}xx`);
     expect(wrong.status).toBe(401);
-    for (const h of [
+    const proxyHeaders: Record<string, string>[] = [
       { 'x-forwarded-for': '203.0.113.9' },
       { forwarded: 'for=203.0.113.9' },
       { via: '1.1 nginx' },
-    ]) {
+    ];
+    for (const h of proxyHeaders) {
       const proxied = await fetch(`${app.url}/playground/api/people?token=${token}`, { headers: h });
       expect(proxied.status).toBe(403);
       expect(((await proxied.json()) as { error: string }).error).toMatch(/through a proxy/);
