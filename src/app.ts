@@ -30,6 +30,8 @@ import { createMetrics, type Metrics } from './api/metrics.js';
 import { healthRoutes } from './api/health.js';
 import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
 import { playgroundRoutes } from './api/playground/routes.js';
+import { createPlaygroundTrust } from './api/playground/trust.js';
+import { localAdminRoutes, publishLocalAdmin } from './cli/local-admin.js';
 import { createPlaygroundGateway } from './bots/playground/gateway.js';
 import { renderAlertCard } from './cards/alert-card.js';
 import { alertText } from './cards/build-view.js';
@@ -62,6 +64,8 @@ export interface RunningApp {
   tickets: TicketPipeline;
   metrics: Metrics;
   log: Logger;
+  /** The playground's address with this start's token (`?token=…`); null when it is off. */
+  playgroundUrl: string | null;
   /** Sends every due delivery of a channel now (tests, CLI). */
   drain(channel: Channel): Promise<number>;
   close(): Promise<void>;
@@ -278,6 +282,16 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         apiV1Routes({ database, engine, extra: features.flatMap((f) => f.apiV1 ?? []) }),
       );
     }
+    // The CLI's door into this process while it holds the embedded database (src/cli/local-admin.ts).
+    const localAdmin =
+      role === 'all' && database.kind === 'embedded' ? localAdminRoutes({ database, engine }) : null;
+    if (localAdmin) app.use('/local-admin', express.json({ limit: '64kb' }), localAdmin.router);
+    const playgroundTrust = createPlaygroundTrust({
+      exposure: config.FINCELO_PLAYGROUND,
+      behindProxy: config.FINCELO_PLAYGROUND_BEHIND_PROXY === 'on',
+    });
+    /** Demo API keys created by this start, offered to admins in the playground. */
+    const demoKeys = new Map<string, string>();
     if (role === 'all' && config.FINCELO_PLAYGROUND !== 'off') {
       // Express routing is not strict about the trailing slash: compare the raw path.
       app.use((req, res, next) =>
@@ -288,7 +302,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       app.use(
         '/playground',
         express.json({ limit: '1mb' }),
-        playgroundRoutes({ database, engine, exposure: config.FINCELO_PLAYGROUND, csv: services.csv }),
+        playgroundRoutes({
+          database,
+          engine,
+          trust: playgroundTrust,
+          services,
+          demoKeys,
+          csv: services.csv,
+        }),
       );
       app.get('/', (_req, res) => res.redirect('/playground/'));
     }
@@ -309,6 +330,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     server.on('error', (err) => log.error({ err }, 'HTTP server error'));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    const playgroundUrl =
+      role === 'all' && config.FINCELO_PLAYGROUND !== 'off'
+        ? `${url}/playground/${config.FINCELO_PLAYGROUND === 'local' ? `?token=${playgroundTrust.token}` : ''}`
+        : null;
+    if (localAdmin) cleanup.unshift(await publishLocalAdmin(config.FINCELO_DATA_DIR, url, localAdmin.secret));
 
     await jobs.start();
     const grace = parseDurationMs(config.SHUTDOWN_GRACE) ?? 10_000;
@@ -322,11 +348,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
     if (role === 'all' && database.kind === 'embedded' && config.FINCELO_DEMO === 'on' && !opts.noDemo) {
       const seeded = await seedDemoIfEmpty(database, engine);
-      if (seeded)
+      if (seeded) {
+        demoKeys.set(seeded.workspaceId, seeded.apiKey);
+        // The demo's key is printed once, on purpose: it is the newcomer's way from the demo to the
+        // API (README quick start). Admins can see it again in the playground while this start runs.
         log.info(
-          { url: `${url}/playground/` },
-          `demo workspace created: open ${url}/playground/ to try it (FINCELO_DEMO=off to skip)`,
+          { workspaceId: seeded.workspaceId },
+          `demo workspace created (FINCELO_DEMO=off to skip). Its API key, shown once: ${seeded.apiKey}`,
         );
+      }
     }
 
     started = true;
@@ -334,10 +364,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     log.info(
       {
         url,
+        ...(playgroundUrl ? { playground: playgroundUrl } : {}),
         role,
         database: database.kind === 'embedded' ? `embedded (${database.location})` : database.location,
       },
-      'Fincelo is ready',
+      playgroundUrl ? `Fincelo is ready: open ${playgroundUrl} to try it` : 'Fincelo is ready',
     );
     let closed = false;
     return {
@@ -352,6 +383,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       tickets,
       metrics,
       log,
+      playgroundUrl,
       drain: async (channel) => (workers.get(channel) ? workers.get(channel)!.drain() : 0),
       async close() {
         if (closed) return;

@@ -53,6 +53,13 @@ const spec = {
     schema: z.enum(['local', 'public', 'off']).default('local'),
     example: 'FINCELO_PLAYGROUND=off',
   },
+  // The playground refuses requests that came through a proxy (X-Forwarded-For, Forwarded, Via…):
+  // a proxy on the same host would otherwise make every visitor look local. `on` lets them in
+  // (they still need the per-start token); see README "Reaching the playground from another machine".
+  FINCELO_PLAYGROUND_BEHIND_PROXY: {
+    schema: z.enum(['on', 'off']).default('off'),
+    example: 'FINCELO_PLAYGROUND_BEHIND_PROXY=on',
+  },
   PUBLIC_URL: { schema: optionalUrl, example: 'PUBLIC_URL=https://fincelo.example.com' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

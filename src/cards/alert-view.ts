@@ -30,6 +30,8 @@ export interface AlertView {
   csmChoices: { id: string; name: string }[];
   /** Log Call outcomes. */
   callOutcomes: { value: string; title: string }[];
+  /** The Snooze button's label with the workspace's real snooze length ("Snooze 1m"); absent = "Snooze 24h". */
+  snoozeLabel?: string;
   /** Final state (resolved): no buttons, a closing line. */
   final: boolean;
   finalNote: string | null;

@@ -28,6 +28,8 @@ export interface AlertViewInput {
   intro?: string | null;
   resolvedBy?: string | null;
   publicUrl?: string | null;
+  /** The workspace's snooze length (settings `snooze`, e.g. "24h", "1m"): the Snooze button says it. */
+  snooze?: string;
 }
 
 function headline(alert: Alert): string {
@@ -132,7 +134,8 @@ export function buildAlertView(i: AlertViewInput): AlertView {
       ? []
       : ACTIONS.filter(
           (x) =>
-            !(x === 'acknowledge' && a.status === 'acknowledged') &&
+            // A snoozed alert refuses Acknowledge (engine/actions.ts): do not offer it.
+            !(x === 'acknowledge' && (a.status === 'acknowledged' || a.status === 'snoozed')) &&
             !(x === 'snooze' && a.status === 'snoozed'),
         ),
     csmChoices: i.csms.filter((p) => p.id !== a.assigneeId).map((p) => ({ id: p.id, name: p.name })),
@@ -140,6 +143,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
       value: v,
       title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     })),
+    snoozeLabel: `Snooze ${i.snooze ?? '24h'}`,
     final,
     finalNote: final
       ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.`

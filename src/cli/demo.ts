@@ -8,7 +8,11 @@ import { createWorkspace, type CreatedWorkspace } from '../store/workspaces.js';
  * and invoices — enough to see every alert type, escalation and action in the playground.
  */
 export async function seedDemo(database: Database, engine: EngineDeps): Promise<CreatedWorkspace> {
-  const created = await createWorkspace(database.db, { name: 'Acme Analytics (demo)', isDemo: true });
+  // Each demo gets its own name, so the playground's workspace menu can tell them apart.
+  const demos = (await database.pool.query('SELECT count(*)::int AS n FROM workspaces WHERE is_demo')).rows[0]
+    .n as number;
+  const name = demos === 0 ? 'Acme Analytics (demo)' : `Acme Analytics (demo ${demos + 1})`;
+  const created = await createWorkspace(database.db, { name, isDemo: true });
   const ws = created.workspaceId;
   await upsertPeople(database.pool, ws, [
     {

@@ -23,6 +23,33 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * Runs `work` on the database; when the embedded database is held by a running `fincelo start`,
+ * asks that server instead over its loopback admin door (src/cli/local-admin.ts).
+ */
+async function withDatabaseOrServer<T>(
+  config: Config,
+  work: (database: import('../store/database.js').Database) => Promise<T>,
+  beside: { path: '/workspaces' | '/demo'; body: Record<string, unknown> },
+  openDatabase: typeof import('../store/database.js').openDatabase,
+): Promise<T> {
+  let database: import('../store/database.js').Database;
+  try {
+    database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError) || config.DATABASE_URL) throw err;
+    const { viaRunningServer } = await import('./local-admin.js');
+    const r = await viaRunningServer(config.FINCELO_DATA_DIR, beside.path, beside.body);
+    if (!r) throw err;
+    return r as T;
+  }
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
 const program = new Command();
 program
   .name('fincelo')
@@ -93,23 +120,26 @@ workspace
     const { openDatabase } = await import('../store/database.js');
     const { migrate } = await import('../store/migrate.js');
     const { createWorkspace } = await import('../store/workspaces.js');
+    let created: { workspaceId: string; apiKey: string };
     try {
-      const database = await openDatabase({
-        databaseUrl: config.DATABASE_URL,
-        dataDir: config.FINCELO_DATA_DIR,
-      });
-      await migrate(database.pool);
-      const created = await createWorkspace(database.db, { name: o.name, timezone: o.timezone });
-      await database.close();
-      if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
-      else
-        process.stdout.write(
-          `Workspace "${o.name}" created.\n  workspaceId: ${created.workspaceId}\n  API key:     ${created.apiKey}\n` +
-            'Keep the API key safe: it is shown only this once. Use it as "Authorization: Bearer <key>".\n',
-        );
+      created = await withDatabaseOrServer(
+        config,
+        async (database) => {
+          await migrate(database.pool);
+          return createWorkspace(database.db, { name: o.name, timezone: o.timezone });
+        },
+        { path: '/workspaces', body: { name: o.name, timezone: o.timezone } },
+        openDatabase,
+      );
     } catch (err) {
       fail(err);
     }
+    if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
+    else
+      process.stdout.write(
+        `Workspace "${o.name}" created.\n  workspaceId: ${created.workspaceId}\n  API key:     ${created.apiKey}\n` +
+          'Keep the API key safe: it is shown only this once. Use it as "Authorization: Bearer <key>".\n',
+      );
   });
 
 program
@@ -118,25 +148,55 @@ program
   .option('--json', 'print {"workspaceId","apiKey"} as JSON')
   .action(async (o: { json?: boolean }) => {
     const config = configOrExit();
-    const { startApp } = await import('../app.js');
-    const { seedDemo } = await import('./demo.js');
+    const { DataDirInUseError: InUse } = await import('../store/embedded.js');
+    let created: { workspaceId: string; apiKey: string };
+    let beside = false;
     try {
-      const app = await startApp({
-        config: { ...config, PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-        noDemo: true,
-        log: createLogger('warn'),
-      });
-      const created = await seedDemo(app.database, app.engine);
-      await app.close();
-      if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
-      else
-        process.stdout.write(
-          `Demo workspace created (workspaceId ${created.workspaceId}).\n  API key: ${created.apiKey}\n` +
-            `Run \`npm start\` and open http://127.0.0.1:${config.PORT}/playground/ to see the alerts as each person.\n`,
-        );
+      const { startApp } = await import('../app.js');
+      const { seedDemo } = await import('./demo.js');
+      try {
+        // A private, short-lived instance: no playground, no HTTP exposure, no background sweeps
+        // worth waiting for; close() gives running jobs 2 s (SHUTDOWN_GRACE).
+        const app = await startApp({
+          config: {
+            ...config,
+            PORT: 0,
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            FINCELO_PLAYGROUND: 'off',
+            SHUTDOWN_GRACE: '2s',
+          },
+          noDemo: true,
+          log: createLogger('warn'),
+        });
+        try {
+          created = await seedDemo(app.database, app.engine);
+        } finally {
+          await app.close();
+        }
+      } catch (err) {
+        if (!(err instanceof InUse) || config.DATABASE_URL) throw err;
+        const { viaRunningServer } = await import('./local-admin.js');
+        const r = await viaRunningServer(config.FINCELO_DATA_DIR, '/demo', {});
+        if (!r) throw err;
+        created = r;
+        beside = true;
+      }
     } catch (err) {
       fail(err);
     }
+    if (o.json) process.stdout.write(JSON.stringify(created) + '\n');
+    else
+      process.stdout.write(
+        `Demo workspace created (workspaceId ${created.workspaceId}).\n  API key: ${created.apiKey}\n` +
+          (beside
+            ? 'The running server has it: pick it in the playground’s workspace menu.\n'
+            : `Run \`npm start\` and open the playground link it prints to see the alerts as each person.\n`),
+      );
+    // Nothing else to do: do not wait for idle sockets or timers of libraries to wind down.
+    process.exitCode = 0;
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
+    process.exit(0);
   });
 
 program

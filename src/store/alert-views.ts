@@ -3,6 +3,7 @@ import { buildAlertView } from '../cards/build-view.js';
 import type { AlertView } from '../cards/alert-view.js';
 import { ROLE_LABELS, type Alert, type Person, type TimelineEvent } from '../engine/types.js';
 import { toAlert, toCustomer, toPerson } from './engine-store.js';
+import { effectiveSettings } from '../engine/settings.js';
 
 /** Reads what an alert card needs and builds its view. */
 export async function loadAlertView(
@@ -12,7 +13,7 @@ export async function loadAlertView(
 ): Promise<{ view: AlertView; alert: Alert } | null> {
   const a = (
     await pool.query(
-      'SELECT a.*, w.timezone AS ws_timezone FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1',
+      'SELECT a.*, w.timezone AS ws_timezone, w.settings AS ws_settings FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1',
       [alertId],
     )
   ).rows[0];
@@ -52,6 +53,7 @@ export async function loadAlertView(
     intro: opts.intro ?? null,
     resolvedBy,
     publicUrl: opts.publicUrl ?? null,
+    snooze: effectiveSettings(a.ws_settings, a.ws_timezone as string).snooze,
   });
   return { view, alert };
 }

@@ -14,6 +14,9 @@ export async function startTestApp(
     PORT: '0',
     HOST: '127.0.0.1',
     FINCELO_DEMO: 'off',
+    // Tests that read the playground's messages as a fixture need no token; the playground's own
+    // tests start it with FINCELO_PLAYGROUND=local (token, loopback, no proxy headers).
+    FINCELO_PLAYGROUND: 'public',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOBS_POLL_INTERVAL: '200ms',
     SHUTDOWN_GRACE: '2s',

@@ -32,7 +32,7 @@ describe('crash and restart mid-chain', () => {
         await c.end();
       }
     };
-    const env = { ...db.env, FINCELO_DEMO: 'off', JOBS_POLL_INTERVAL: '250ms' };
+    const env = { ...db.env, FINCELO_DEMO: 'off', FINCELO_PLAYGROUND: 'public', JOBS_POLL_INTERVAL: '250ms' };
     const created = await runCli(['workspace', 'create', '--name', 'Crash Co', '--json'], {
       ...env,
       LOG_LEVEL: 'silent',

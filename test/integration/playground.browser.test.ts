@@ -23,7 +23,7 @@ let team: Awaited<ReturnType<typeof seedTeam>>;
 maybe('playground in a browser', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await startTestApp(db);
+    app = await startTestApp(db, { FINCELO_PLAYGROUND: 'local' });
     team = await seedTeam(app);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -59,7 +59,7 @@ maybe('playground in a browser', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.url}/playground/#person=${team.personIds['csm-1']}`);
+    await page.goto(`${app.playgroundUrl}#person=${team.personIds['csm-1']}`);
     await page.getByTestId('thread').first().click({ timeout: 15_000 });
     const card = page.getByTestId('card');
     await expect(card.getByText('Northwind')).toBeTruthy();
@@ -86,7 +86,7 @@ maybe('playground in a browser', () => {
     const page = await browser.newPage();
     await team.api.post('/api/v1/usage', { customerExternalId: 'cust-3', used: 99, limit: 100 });
     // The VP was not notified of cust-3's alert: open the CSM's card as the VP would see a shared link.
-    await page.goto(`${app.url}/playground/#person=${team.personIds['csm-2']}`);
+    await page.goto(`${app.playgroundUrl}#person=${team.personIds['csm-2']}`);
     await page.getByTestId('thread').first().click({ timeout: 15_000 });
     const alertId = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.find(
       (a: { customerExternalId: string }) => a.customerExternalId === 'cust-3',

@@ -14,41 +14,35 @@ import { listCustomers, listPeople, personById } from '../../store/directory.js'
 import { sendError } from '../v1/routes.js';
 import type { CsvImportService } from '../../services/csv-import.js';
 import { playgroundCsvRoutes } from './csv-routes.js';
+import type { PlaygroundTrust } from './trust.js';
+import type { ChatServices } from '../../services/chat.js';
+import { issueApiKey } from '../../store/workspaces.js';
+import type { Person } from '../../engine/index.js';
 
 const require = createRequire(import.meta.url);
 // The page is static and lives beside the sources; dist/ resolves back to src/ (no copy step).
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../src/api/playground/static');
 const VENDOR_DIR = dirname(require.resolve('adaptivecards/dist/adaptivecards.js'));
 
-function isLoopback(req: Request): boolean {
-  const a = req.socket.remoteAddress ?? '';
-  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
-}
-
 /**
  * The playground: a browser chat client for the `playground` channel (all-in-one mode).
- * By default it answers only requests from this machine (FINCELO_PLAYGROUND=local), because it
- * acts as any person of the workspace without signing in.
+ * It acts as any person of the workspace without signing in, so by default
+ * (FINCELO_PLAYGROUND=local) it answers only this machine with this start's token (trust.ts).
  */
 export function playgroundRoutes(deps: {
   database: Database;
   engine: EngineDeps;
-  exposure: 'local' | 'public' | 'off';
+  trust: PlaygroundTrust;
+  /** The chat commands and settings forms every channel shares (src/services/chat.ts). */
+  services: ChatServices;
+  /** API keys of demo workspaces seeded by this start (offered to admins, then forgotten). */
+  demoKeys: Map<string, string>;
   /** CSV ticket import (issue 6): the upload control and its card actions. */
   csv?: CsvImportService;
 }): Router {
   const { pool } = deps.database;
   const r = Router();
-  r.use((req, res, next) => {
-    if (deps.exposure === 'local' && !isLoopback(req)) {
-      return sendError(
-        res,
-        403,
-        'The playground only answers requests from this machine. Set FINCELO_PLAYGROUND=public to expose it (no sign-in!).',
-      );
-    }
-    next();
-  });
+  r.use(deps.trust.middleware);
   r.get('/vendor/adaptivecards.js', (_req, res) => res.sendFile(join(VENDOR_DIR, 'adaptivecards.js')));
   r.get('/vendor/adaptivecards.css', (_req, res) => res.sendFile(join(VENDOR_DIR, 'adaptivecards.css')));
   r.use(express.static(STATIC_DIR, { index: 'index.html' }));
@@ -64,10 +58,146 @@ export function playgroundRoutes(deps: {
     const row =
       wanted && /^[0-9a-f-]{36}$/i.test(wanted)
         ? (await pool.query('SELECT id, name FROM workspaces WHERE id = $1', [wanted])).rows[0]
-        : (await pool.query('SELECT id, name FROM workspaces ORDER BY is_demo DESC, created_at LIMIT 1'))
+        : (await pool.query('SELECT id, name FROM workspaces ORDER BY is_demo DESC, created_at DESC LIMIT 1'))
             .rows[0];
     return row ?? null;
   }
+
+  /** The person acting (the "Viewing as" menu), in the workspace the page shows. */
+  async function actorOf(
+    req: Request,
+    personId: unknown,
+  ): Promise<{ ws: { id: string; name: string }; actor: Person } | null> {
+    const ws = await workspace(req);
+    if (!ws || typeof personId !== 'string' || !/^[0-9a-f-]{36}$/i.test(personId)) return null;
+    const actor = await personById(pool, ws.id, personId);
+    return actor ? { ws, actor } : null;
+  }
+
+  // The workspace picker: every workspace of this (local) deployment, newest demo first.
+  r.get(
+    '/api/workspaces',
+    route(async (_req, res) => {
+      const rows = (
+        await pool.query(
+          'SELECT id, name, is_demo FROM workspaces ORDER BY is_demo DESC, created_at DESC LIMIT 500',
+        )
+      ).rows;
+      res.json({
+        workspaces: rows.map((w) => ({ id: w.id, name: w.name, isDemo: Boolean(w.is_demo) })),
+      });
+    }),
+  );
+
+  /**
+   * The composer: the same commands as `/fincelo` in Slack or Teams (ChatServices.command), plus
+   * `connectors`, which opens the settings form at its Connectors section. A leading `/fincelo`
+   * is optional. `settings` answers with the form model the page renders as a dialog.
+   */
+  r.post(
+    '/api/command',
+    route(async (req, res) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const who = await actorOf(req, b.personId);
+      if (!who) return sendError(res, 400, 'personId: pick a person first.');
+      if (typeof b.text !== 'string' || b.text.length > 2000)
+        return sendError(res, 400, 'text: type a command (at most 2000 characters), e.g. help.');
+      const text = b.text.trim().replace(/^\/fincelo\b\s*/i, '');
+      const connectors = /^connectors?$/i.test(text);
+      const reply = await deps.services.command(who.ws.id, who.actor, connectors ? 'settings' : text);
+      let form: unknown = undefined;
+      if (reply.openForm) {
+        const model = await deps.services.settingsForm(who.ws.id, who.actor, reply.openForm);
+        form = 'refused' in model ? undefined : model;
+      }
+      res.json({
+        kind: connectors ? 'connectors' : reply.kind,
+        text: connectors && form ? 'Opening the connector settings…' : reply.text,
+        refused: reply.refused ?? false,
+        ...(form ? { form, focus: connectors ? 'connector.' : undefined } : {}),
+      });
+    }),
+  );
+
+  const FORMS = new Set(['general', 'person', 'customer']);
+  r.get(
+    '/api/forms/:form',
+    route(async (req, res) => {
+      const form = String(req.params.form);
+      if (!FORMS.has(form)) return sendError(res, 404, 'form: general, person or customer.');
+      const who = await actorOf(req, req.query.personId);
+      if (!who) return sendError(res, 400, 'personId: pick a person first.');
+      const externalId = typeof req.query.externalId === 'string' ? req.query.externalId : '';
+      const model = await deps.services.settingsForm(
+        who.ws.id,
+        who.actor,
+        form,
+        externalId ? { externalId } : {},
+      );
+      if ('refused' in model) return sendError(res, 403, model.refused);
+      res.json({ form: model });
+    }),
+  );
+
+  r.post(
+    '/api/forms/:form',
+    route(async (req, res) => {
+      const form = String(req.params.form);
+      if (!FORMS.has(form)) return sendError(res, 404, 'form: general, person or customer.');
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const who = await actorOf(req, b.personId);
+      if (!who) return sendError(res, 400, 'personId: pick a person first.');
+      const raw = (b.values ?? {}) as Record<string, unknown>;
+      const ctx = (b.context ?? {}) as Record<string, unknown>;
+      if (typeof raw !== 'object' || Array.isArray(raw))
+        return sendError(res, 400, 'values: an object of field id → text.');
+      const model = await deps.services.settingsForm(who.ws.id, who.actor, form, {
+        ...(typeof ctx.externalId === 'string' ? { externalId: ctx.externalId } : {}),
+      });
+      if ('refused' in model) return sendError(res, 403, model.refused);
+      // Only the form's own fields are read, as every channel does.
+      const values: Record<string, string> = {};
+      for (const f of model.fields) if (typeof raw[f.id] === 'string') values[f.id] = raw[f.id] as string;
+      const result = await deps.services.saveSettingsForm(
+        who.ws.id,
+        who.actor,
+        form,
+        values,
+        model.context ?? {},
+      );
+      if (!result.ok)
+        return void res
+          .status(Object.keys(result.errors).length ? 422 : 403)
+          .json({ ok: false, errors: result.errors, message: result.message ?? 'Nothing was saved.' });
+      const savedCtx =
+        form !== 'general' && !model.context?.externalId && values.externalId
+          ? { externalId: values.externalId }
+          : (model.context ?? {});
+      const fresh = await deps.services.settingsForm(who.ws.id, who.actor, form, savedCtx);
+      await deps.engine.scheduler.kick('deliver:playground');
+      res.json({ ok: true, message: result.message, form: 'refused' in fresh ? undefined : fresh });
+    }),
+  );
+
+  /**
+   * The way from the demo to the API: an admin sees the demo key printed at this start, or gets
+   * a new key for the workspace (keys are stored hashed; an old one cannot be shown again).
+   */
+  r.post(
+    '/api/api-key',
+    route(async (req, res) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const who = await actorOf(req, b.personId);
+      if (!who) return sendError(res, 400, 'personId: pick a person first.');
+      if (!(who.actor.isAdmin || who.actor.role === 'admin'))
+        return sendError(res, 403, 'Only workspace admins can see API keys.');
+      const demo = deps.demoKeys.get(who.ws.id);
+      if (demo && b.new !== true)
+        return void res.json({ apiKey: demo, workspaceId: who.ws.id, created: false });
+      const apiKey = await issueApiKey(deps.database.db, who.ws.id, `playground (${who.actor.name})`);
+      res.status(201).json({ apiKey, workspaceId: who.ws.id, created: true });
+    }),
+  );
 
   r.get(
     '/api/people',
@@ -85,6 +215,7 @@ export function playgroundRoutes(deps: {
           name: p.name,
           role: p.role,
           email: p.email,
+          isAdmin: p.isAdmin || p.role === 'admin',
         })),
       });
     }),

@@ -635,6 +635,7 @@
     var changed = state.personId !== personId;
     state.personId = personId;
     el.personSelect.value = personId;
+    updateAdminControls();
     if (changed) {
       state.messages = [];
       state.loaded = false;
@@ -704,6 +705,7 @@
         throw err;
       }
       state.people = res.body.people;
+      state.workspaceId = res.body.workspaceId;
       el.workspaceName.textContent = res.body.workspaceName ? ' · ' + res.body.workspaceName : '';
       el.personSelect.replaceChildren();
       state.people.forEach(function (p) {
@@ -716,7 +718,7 @@
       if (!state.people.length) {
         el.threadsEmpty.hidden = false;
         el.threadsEmpty.textContent =
-          'This workspace has no people yet. Add people with the API or /fincelo settings.';
+          'This workspace has no people yet. Add people with the API (POST /api/v1/people).';
       }
     });
   }
@@ -780,7 +782,11 @@
     var input = $('csv-file');
     var file = input.files && input.files[0];
     if (!file || !state.personId) return;
-    var path = 'api/csv/upload?personId=' + encodeURIComponent(state.personId) + '&filename=' + encodeURIComponent(file.name);
+    var path =
+      'api/csv/upload?personId=' +
+      encodeURIComponent(state.personId) +
+      '&filename=' +
+      encodeURIComponent(file.name);
     if (workspaceQuery) path += '&workspaceId=' + encodeURIComponent(workspaceQuery);
     fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file })
       .then(function (res) {
@@ -795,6 +801,235 @@
       .catch(function () {
         toast('Could not reach the server. Is Fincelo running?', true);
       });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Workspace picker (this deployment's workspaces; the choice is the page's ?workspaceId=…)
+
+  function loadWorkspaces() {
+    return api('api/workspaces')
+      .then(function (res) {
+        var list = (res.ok && res.body && res.body.workspaces) || [];
+        var picker = $('workspace-select');
+        picker.replaceChildren();
+        list.forEach(function (w) {
+          var option = document.createElement('option');
+          option.value = w.id;
+          option.textContent = w.name;
+          picker.appendChild(option);
+        });
+        $('workspace-picker').hidden = list.length < 2;
+        if (state.workspaceId) picker.value = state.workspaceId;
+      })
+      .catch(function () {
+        $('workspace-picker').hidden = true;
+      });
+  }
+
+  $('workspace-select').addEventListener('change', function () {
+    var params = new URLSearchParams(location.search);
+    params.set('workspaceId', $('workspace-select').value);
+    location.search = params.toString();
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // API key (admins): the demo's key printed at this start, or a new key
+
+  $('api-key-button').addEventListener('click', function () {
+    if (!state.personId) return;
+    api('api/api-key', { body: { personId: state.personId } }).then(function (res) {
+      if (!res.ok || !res.body) return toast(res.message || 'No key (HTTP ' + res.status + ').', true);
+      dmPost(
+        'fincelo',
+        (res.body.created
+          ? 'A new API key for this workspace (shown once):\n'
+          : 'The demo workspace’s API key:\n') +
+          res.body.apiKey +
+          '\nworkspaceId: ' +
+          res.body.workspaceId +
+          '\nUse it as "Authorization: Bearer <key>" with /api/v1 (see README).',
+      );
+    });
+  });
+
+  function updateAdminControls() {
+    var p = currentPerson();
+    $('api-key-button').hidden = !(p && p.isAdmin);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Direct messages with Fincelo: the composer sends the same commands as /fincelo in Slack
+
+  function formatText(text) {
+    // Chat-style markup the commands use: *bold* and `code`; everything else is text.
+    return escapeHtml(text)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>');
+  }
+
+  function dmPost(who, text) {
+    var li = document.createElement('li');
+    li.className = 'reply';
+    li.setAttribute('data-testid', who === 'me' ? 'dm-sent' : 'dm-reply');
+    var meta = document.createElement('div');
+    meta.className = 'reply-meta';
+    var p = currentPerson();
+    meta.textContent = who === 'me' ? (p ? p.name : 'You') : 'Fincelo';
+    var body = document.createElement('div');
+    body.className = 'dm-text';
+    body.innerHTML = formatText(text);
+    li.append(meta, body);
+    var log = $('dm-log');
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  $('composer').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var input = $('composer-input');
+    var text = input.value.trim();
+    if (!text || !state.personId) return;
+    input.value = '';
+    dmPost('me', text);
+    api('api/command', { body: { personId: state.personId, text: text } })
+      .then(function (res) {
+        if (!res.ok || !res.body) return dmPost('fincelo', res.message || 'HTTP ' + res.status);
+        dmPost('fincelo', res.body.text);
+        if (res.body.form) openDialog(res.body.form, { focus: res.body.focus });
+      })
+      .catch(function () {
+        toast('Could not reach the server. Is Fincelo running?', true);
+      });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Settings dialog, built from the same form model as Slack's modal and Teams' card
+
+  var dialog = { model: null };
+
+  function openForm(form, externalId) {
+    var q = 'api/forms/' + form + '?personId=' + encodeURIComponent(state.personId);
+    if (externalId) q += '&externalId=' + encodeURIComponent(externalId);
+    api(q).then(function (res) {
+      if (!res.ok || !res.body) return toast(res.message || 'HTTP ' + res.status, true);
+      openDialog(res.body.form, {});
+    });
+  }
+
+  function openDialog(model, o) {
+    dialog.model = model;
+    var d = $('settings-dialog');
+    $('settings-title').textContent = model.title;
+    $('settings-submit').textContent = model.submitLabel || 'Save';
+    showNotice(o.notice, o.ok);
+    var host = $('settings-fields');
+    host.replaceChildren();
+    var values = o.values || {};
+    var errors = o.errors || {};
+    model.fields.forEach(function (f) {
+      var label = document.createElement('label');
+      label.className = 'field';
+      var title = document.createElement('span');
+      title.textContent = f.label + (f.optional ? ' (optional)' : '');
+      var input;
+      if (f.type === 'select') {
+        input = document.createElement('select');
+        (f.options || []).forEach(function (opt) {
+          var option = document.createElement('option');
+          option.value = opt.value;
+          option.textContent = opt.label;
+          input.appendChild(option);
+        });
+      } else if (f.type === 'textarea') {
+        input = document.createElement('textarea');
+        input.rows = 4;
+      } else {
+        input = document.createElement('input');
+        input.type = f.type === 'number' ? 'text' : 'text';
+        if (f.type === 'number') input.inputMode = 'decimal';
+      }
+      input.name = f.id;
+      input.setAttribute('data-field', f.id);
+      input.value = values[f.id] !== undefined ? values[f.id] : f.value;
+      label.append(title, input);
+      if (f.hint) {
+        var hint = document.createElement('div');
+        hint.className = 'hint';
+        hint.textContent = f.hint;
+        label.appendChild(hint);
+      }
+      if (errors[f.id]) {
+        var err = document.createElement('div');
+        err.className = 'error';
+        err.setAttribute('data-testid', 'field-error');
+        err.textContent = errors[f.id];
+        label.appendChild(err);
+      }
+      host.appendChild(label);
+    });
+    if (!d.open) d.showModal();
+    if (o.focus) {
+      var first = host.querySelector('[data-field^="' + o.focus + '"]');
+      if (first) {
+        first.scrollIntoView({ block: 'center' });
+        first.focus();
+      }
+    }
+  }
+
+  function showNotice(text, ok) {
+    var n = $('settings-notice');
+    n.hidden = !text;
+    n.textContent = text || '';
+    n.className = ok === false ? 'notice bad' : 'notice';
+  }
+
+  $('settings-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var model = dialog.model;
+    if (!model) return;
+    var values = {};
+    $('settings-fields')
+      .querySelectorAll('[data-field]')
+      .forEach(function (input) {
+        values[input.getAttribute('data-field')] = input.value;
+      });
+    var button = $('settings-submit');
+    button.disabled = true;
+    api('api/forms/' + model.form, {
+      body: { personId: state.personId, values: values, context: model.context || {} },
+    })
+      .then(function (res) {
+        if (res.ok && res.body && res.body.ok) {
+          var fresh = res.body.form || model;
+          openDialog(fresh, { notice: '✅ ' + res.body.message, ok: true });
+          toast('Settings saved.', false);
+        } else if (res.body && res.body.errors && Object.keys(res.body.errors).length) {
+          openDialog(model, {
+            values: values,
+            errors: res.body.errors,
+            notice: res.body.message || 'Some fields need attention: see below.',
+            ok: false,
+          });
+        } else {
+          showNotice(res.message || 'Nothing was saved (HTTP ' + res.status + ').', false);
+        }
+      })
+      .catch(function () {
+        showNotice('Could not reach the server. Is Fincelo running?', false);
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+
+  $('settings-cancel').addEventListener('click', function () {
+    $('settings-dialog').close();
+  });
+  document.querySelectorAll('[data-open-form]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      openForm(b.getAttribute('data-open-form'));
+    });
   });
 
   el.personSelect.addEventListener('change', function () {
@@ -817,6 +1052,7 @@
       .then(function () {
         applyHash();
         loadCustomers();
+        loadWorkspaces();
       })
       .catch(function (err) {
         // e.g. "No workspace yet: run `fincelo demo` …": say so, and try again shortly.
