@@ -123,6 +123,10 @@ const spec = {
   WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_ACCESS_TOKEN=EAAG…' },
   WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
   WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },
+  WHATSAPP_WORKSPACE_ID: {
+    schema: z.uuid({ message: 'must be a workspace id (UUID)' }).optional(),
+    example: 'WHATSAPP_WORKSPACE_ID=0b9f6c1e-…',
+  },
   WHATSAPP_API_URL: { schema: optionalUrl, example: 'WHATSAPP_API_URL=http://127.0.0.1:4004/' },
   WHATSAPP_GRAPH_VERSION: {
     schema: z

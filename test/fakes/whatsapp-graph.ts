@@ -188,7 +188,8 @@ export async function startWhatsAppGraph(
           violations.push(...problems);
           return graphError(res, 400, 100, `(#100) Invalid parameter: ${problems.join('; ')}`);
         }
-        const to = String(b.to);
+        // A user who hides their number is written to by BSUID in `recipient` (Cloud API BSUID guide).
+        const to = String(b.to ?? b.recipient);
         if (b.type === 'template') {
           const name = (b.template as { name?: string })?.name ?? '';
           if (!approvedTemplates.has(name))
