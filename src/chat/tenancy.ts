@@ -9,7 +9,7 @@
  *   2. the channel's own tenant key bound in chat_installations (Slack team / enterprise id, Teams
  *      tenant id, Google Chat space, WhatsApp phone-number id) — the first key that is bound wins;
  *   3. the deployment's only workspace;
- *   4. the workspaces in which this platform user (or, failing that, their verified email) is
+ *   4. the workspaces in which this platform user (by identity or by verified email) is
  *      known: exactly one → that one; more than one → `ambiguous`, and the channel answers with
  *      AMBIGUOUS_WORKSPACE instead of guessing (a consultant may legitimately be in two companies,
  *      and a workspace admin must not be able to pull someone else's user into theirs).
@@ -86,23 +86,22 @@ export async function resolveInboundActor(pool: pg.Pool, q: InboundActorQuery): 
     }
   }
   if (!workspaceId) {
-    // The user's own identity decides, when it names one workspace and one only.
+    // The user decides, when they are known in one workspace and one only — by identity or by
+    // email: a workspace that merely claims someone's chat identity does not outvote the one that
+    // has them by their verified email.
     const byId = await workspacesOf(pool, q.channel, ids, null);
     if (byId.length > 1) return { kind: 'ambiguous', workspaces: byId.length };
-    if (byId.length === 1) {
-      workspaceId = byId[0]!;
-      via = 'identity';
-    } else {
-      const e = await email();
-      if (!e) return { kind: 'unknown' };
-      const byEmail = (
-        await pool.query('SELECT DISTINCT workspace_id FROM people WHERE lower(email) = $1 LIMIT 2', [e])
-      ).rows;
-      if (byEmail.length > 1) return { kind: 'ambiguous', workspaces: byEmail.length };
-      if (byEmail.length === 0) return { kind: 'unknown' };
-      workspaceId = byEmail[0].workspace_id as string;
-      via = 'email';
-    }
+    const e = await email();
+    const byEmail = e
+      ? (
+          await pool.query('SELECT DISTINCT workspace_id FROM people WHERE lower(email) = $1 LIMIT 3', [e])
+        ).rows.map((r) => r.workspace_id as string)
+      : [];
+    const all = [...new Set([...byId, ...byEmail])];
+    if (all.length > 1) return { kind: 'ambiguous', workspaces: all.length };
+    if (all.length === 0) return { kind: 'unknown' };
+    workspaceId = all[0]!;
+    via = byId.length ? 'identity' : 'email';
   }
   const person = await personInWorkspace(pool, workspaceId, q.channel, ids, email);
   return { kind: 'resolved', workspaceId, person, via };
