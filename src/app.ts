@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import type { Config, ProcessRole } from './config.js';
+import { secretValues } from './config.js';
 import {
   CHANNELS,
   deliverJob,
@@ -82,7 +83,7 @@ export function configuredChannels(config: Config): Set<Channel> {
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config } = opts;
   const role = opts.role ?? 'all';
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues(config) });
   if (!config.DATABASE_URL && role !== 'all') {
     throw new Error(
       `--role ${role} needs DATABASE_URL pointing at a PostgreSQL server: the embedded database serves a single process. ` +

@@ -130,6 +130,10 @@ const spec = {
   WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_ACCESS_TOKEN=EAAG…' },
   WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
   WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },
+  WHATSAPP_WORKSPACE_ID: {
+    schema: z.uuid({ message: 'must be a workspace id (UUID)' }).optional(),
+    example: 'WHATSAPP_WORKSPACE_ID=0b9f6c1e-…',
+  },
   WHATSAPP_API_URL: { schema: optionalUrl, example: 'WHATSAPP_API_URL=http://127.0.0.1:4004/' },
   WHATSAPP_GRAPH_VERSION: {
     schema: z
@@ -210,7 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       out[name] = parsed.data;
     } else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      const shown = raw !== undefined && isSecretName(name) ? '(hidden)' : JSON.stringify(raw);
+      const shown =
+        raw !== undefined && isSecretName(name) ? '(hidden)' : JSON.stringify(withoutPassword(raw));
       problems.push(`${name} ${why} (got ${shown}). Example: ${example}`);
     }
   }
@@ -219,7 +224,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function isSecretName(name: string): boolean {
-  return /KEY|SECRET|TOKEN|PASSWORD/.test(name);
+  return /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL|SERVICE_ACCOUNT_JSON/.test(name);
+}
+
+/** A URL-like value with its password masked (a mistyped DATABASE_URL is shown, its password not). */
+export function withoutPassword(raw: string | undefined): string | undefined {
+  return raw?.replace(/^([^:/?#\s]*:\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@');
+}
+
+/**
+ * Every secret the configuration holds, for the logger to scrub from every line at every level:
+ * the values of secret-named variables, the password of DATABASE_URL (however it is written) and
+ * the private key of a Google service account given inline.
+ */
+export function secretValues(env: NodeJS.ProcessEnv | Record<string, unknown> = process.env): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string' || !value) continue;
+    if (isSecretName(name)) out.push(value);
+    if (/_URL$/.test(name)) {
+      const pw = /^[^:/?#\s]*:\/\/[^:/@\s]*:([^@\s]+)@/.exec(value)?.[1];
+      if (pw) out.push(pw, decodeURIComponentSafe(pw));
+    }
+    if (/SERVICE_ACCOUNT_JSON$/.test(name)) {
+      try {
+        const key = (JSON.parse(value) as { private_key?: string }).private_key;
+        if (key) out.push(key, ...key.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----')));
+      } catch {
+        /* not JSON: the whole value is already listed */
+      }
+    }
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 /** Decodes a 32-byte key given as hex or base64; null when it is neither. */

@@ -71,7 +71,60 @@ export function serializeError(err: unknown): unknown {
   return stdSerializers.err(plain);
 }
 
-export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
+/**
+ * Credentials recognisable by their shape, wherever they appear in a line (a message text, an
+ * error message, a URL): Slack tokens (api.slack.com/authentication/token-types), bearer headers
+ * and the password of a connection URL.
+ */
+const TOKEN_PATTERNS = [
+  /\bxox[abeposr]-[A-Za-z0-9-]{8,}/g,
+  /\bxapp-[A-Za-z0-9-]{8,}/g,
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^@\s"]+@/gi,
+];
+
+/**
+ * Removes every configured secret value (and its JSON-escaped form) and anything shaped like a
+ * credential from one serialized log line. Runs on the finished line, after pino's key-based
+ * redaction, so a secret embedded in a message string (Bolt's debug logs print its installer
+ * options, client secret included) or in an error message is caught too.
+ */
+export function createScrubber(secrets: readonly string[] = []): (line: string) => string {
+  const values = [
+    ...new Set(
+      secrets
+        .filter((v) => typeof v === 'string' && v.length >= 6)
+        .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
+  const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const known = values.length ? new RegExp(values.map(escape).join('|'), 'g') : null;
+  return (line) => {
+    let out = known ? line.replace(known, '[redacted]') : line;
+    for (const p of TOKEN_PATTERNS)
+      out = out.replace(p, (m, g1: string | undefined) =>
+        p === TOKEN_PATTERNS[3]
+          ? `${g1}[redacted]@`
+          : p === TOKEN_PATTERNS[2]
+            ? `${g1} [redacted]`
+            : '[redacted]',
+      );
+    return out;
+  };
+}
+
+export interface LoggerOptions {
+  /** Values that must never appear in a log line (the configured secrets, see secretValues). */
+  secrets?: readonly string[];
+}
+
+export function createLogger(
+  level = 'info',
+  destination?: NodeJS.WritableStream,
+  opts: LoggerOptions = {},
+): Logger {
+  const scrub = createScrubber(opts.secrets);
+  const target = (destination ?? pino.destination({ dest: 1, sync: true })) as { write(s: string): unknown };
   return pino(
     {
       level,
@@ -79,7 +132,7 @@ export function createLogger(level = 'info', destination?: NodeJS.WritableStream
       serializers: { err: serializeError },
       base: { app: 'fincelo' },
     },
-    destination as pino.DestinationStream | undefined,
+    { write: (line: string) => target.write(scrub(line)) } as unknown as pino.DestinationStream,
   );
 }
 

@@ -1,6 +1,13 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, PROCESS_ROLES, type Config, type ProcessRole } from '../config.js';
-import { createLogger } from '../log.js';
+import {
+  ConfigError,
+  loadConfig,
+  PROCESS_ROLES,
+  secretValues,
+  type Config,
+  type ProcessRole,
+} from '../config.js';
+import { createLogger, createScrubber } from '../log.js';
 import { DataDirInUseError } from '../store/embedded.js';
 
 /** Loads configuration or exits with the list of bad variables. */
@@ -19,7 +26,8 @@ function configOrExit(): Config {
 function fail(err: unknown): never {
   const msg =
     err instanceof DataDirInUseError || err instanceof ConfigError ? err.message : (err as Error).message;
-  process.stderr.write(`fincelo: ${msg}\n`);
+  // A driver's message may quote what it was given (a connection URL): no configured secret is printed.
+  process.stderr.write(`fincelo: ${createScrubber(secretValues())(msg)}\n`);
   process.exit(1);
 }
 
@@ -68,7 +76,7 @@ program
   )
   .action(async (o: { role: ProcessRole }) => {
     const config = configOrExit();
-    const log = createLogger(config.LOG_LEVEL);
+    const log = createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues() });
     const { startApp } = await import('../app.js');
     let app: Awaited<ReturnType<typeof startApp>>;
     try {

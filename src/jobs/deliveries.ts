@@ -108,6 +108,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         await o.gateway.updateCard(t.conversation, t.rootMessageId, await renderFor(r.alertId, viewer));
       }
       done.add(t.id);
+      // Saved per target, before the next one is sent: after a crash the retry skips this thread.
+      // What a crash can still duplicate is the one send in flight when it happened (sent by the
+      // platform, not yet recorded here) — a card update is idempotent, a reply is not.
+      await o.repo.markTargetDone(d.id, t.id);
     }
   }
 

@@ -17,7 +17,7 @@ import {
   type Person,
   type Role,
 } from '../engine/index.js';
-import { toPerson } from '../store/engine-store.js';
+import { resolveInboundActor, type InboundActor, type InboundActorQuery } from '../chat/tenancy.js';
 import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
 import type { Cipher } from '../store/crypto.js';
 import type { FormModel, FormResult } from './forms.js';
@@ -40,9 +40,14 @@ import { briefOnDemand } from './brief.js';
  * Channels (src/bots/<channel>) get this object; they never touch the database directly.
  */
 export interface ChatServices {
-  /** Finds the person behind a platform user: by stored identity, else by email (remembered). */
+  /**
+   * Maps an inbound chat event to exactly one workspace by the channel's tenant key and finds the
+   * person inside it (src/chat/tenancy.ts); `ambiguous` when the user is known in several.
+   */
+  resolveActor(q: InboundActorQuery): Promise<InboundActor>;
+  /** Finds the person of one workspace behind a platform user: by stored identity, else by email (remembered). */
   resolvePerson(q: {
-    workspaceId?: string;
+    workspaceId: string;
     channel: Channel;
     identityKey: string;
     identityValue: string;
@@ -127,6 +132,8 @@ export interface ChatServices {
   findConversation(
     channel: Channel,
     externalId: string,
+    /** Narrows the lookup to one conversation row or one workspace (the same chat may exist in two). */
+    scope?: { id?: string; workspaceId?: string },
   ): Promise<{
     id: string;
     workspaceId: string;
@@ -178,33 +185,13 @@ export function createChatServices(deps: {
   const sections: SettingsSection[] = [];
 
   async function resolvePerson(q: Parameters<ChatServices['resolvePerson']>[0]): Promise<Person | null> {
-    const params: unknown[] = [q.channel, q.identityKey, q.identityValue];
-    let where = `identities -> $1 ->> $2 = $3`;
-    if (q.workspaceId) {
-      params.push(q.workspaceId);
-      where += ` AND workspace_id = $4`;
-    }
-    const byId = (await pool.query(`SELECT * FROM people WHERE ${where} LIMIT 1`, params)).rows[0];
-    if (byId) return toPerson(byId);
-    if (!q.email) return null;
-    const eParams: unknown[] = [q.email.toLowerCase()];
-    let eWhere = 'lower(email) = $1';
-    if (q.workspaceId) {
-      eParams.push(q.workspaceId);
-      eWhere += ' AND workspace_id = $2';
-    }
-    const byEmail = (
-      await pool.query(`SELECT * FROM people WHERE ${eWhere} ORDER BY created_at LIMIT 2`, eParams)
-    ).rows;
-    if (byEmail.length !== 1) return null; // unknown, or ambiguous across workspaces
-    const updated = (
-      await pool.query(
-        `UPDATE people SET identities = jsonb_set(identities, ARRAY[$2::text], coalesce(identities -> $2, '{}'::jsonb) || jsonb_build_object($3::text, $4::text)), updated_at = now()
-         WHERE id = $1 RETURNING *`,
-        [byEmail[0].id, q.channel, q.identityKey, q.identityValue],
-      )
-    ).rows[0];
-    return toPerson(updated);
+    const r = await resolveInboundActor(pool, {
+      channel: q.channel,
+      pinnedWorkspaceId: q.workspaceId,
+      identities: [{ key: q.identityKey, value: q.identityValue }],
+      email: q.email ?? null,
+    });
+    return r.kind === 'resolved' ? r.person : null;
   }
 
   async function command(workspaceId: string, person: Person | null, raw: string): Promise<CommandReply> {
@@ -601,6 +588,7 @@ export function createChatServices(deps: {
   }
 
   return {
+    resolveActor: (q) => resolveInboundActor(pool, q),
     resolvePerson,
     state: createChannelState(pool, engine),
     csv: createCsvImportService({
@@ -697,11 +685,13 @@ export function createChatServices(deps: {
         ],
       );
     },
-    async findConversation(channel, externalId) {
+    async findConversation(channel, externalId, scope = {}) {
       const r = (
         await pool.query(
-          'SELECT * FROM conversations WHERE channel = $1 AND external_id = $2 ORDER BY created_at LIMIT 1',
-          [channel, externalId],
+          `SELECT * FROM conversations WHERE channel = $1 AND external_id = $2
+             AND ($3::uuid IS NULL OR id = $3) AND ($4::uuid IS NULL OR workspace_id = $4)
+           ORDER BY created_at LIMIT 1`,
+          [channel, externalId, scope.id ?? null, scope.workspaceId ?? null],
         )
       ).rows[0];
       return r

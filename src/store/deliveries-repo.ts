@@ -73,6 +73,18 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         [id, Math.round(delayMs), error.slice(0, 2000), JSON.stringify(done)],
       );
     },
+    /**
+     * Records that one target (thread) of a fan-out has been sent, at once and on its own, so a
+     * worker killed later in the same fan-out leaves a retry that resumes with the unsent targets
+     * only (issue 15 item 4). Only the lease holder writes it (status 'sending').
+     */
+    async markTargetDone(id: number, target: string): Promise<void> {
+      await pool.query(
+        `UPDATE deliveries SET payload = jsonb_set(payload, '{done}', coalesce(payload -> 'done', '[]'::jsonb) || to_jsonb($2::text))
+         WHERE id = $1 AND status = 'sending' AND NOT coalesce(payload -> 'done', '[]'::jsonb) ? $2`,
+        [id, target],
+      );
+    },
     async markFailed(id: number, error: string): Promise<void> {
       await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [
         id,

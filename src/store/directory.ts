@@ -88,10 +88,39 @@ export async function upsertPeople(
     return out;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    throw identityConflict(err) ?? err;
   } finally {
     client.release();
   }
+}
+
+/** Unique chat identities per workspace (migration 0004_chat_trust): index → the field it guards. */
+const IDENTITY_INDEXES: Record<string, string> = {
+  people_whatsapp_wa_uq: 'identities.whatsapp.waId',
+  people_whatsapp_bsuid_uq: 'identities.whatsapp.bsuid',
+  people_gchat_user_uq: 'identities.gchat.userName',
+  people_teams_aad_uq: 'identities.teams.aadObjectId',
+  people_slack_user_uq: 'identities.slack.userId',
+};
+
+/**
+ * A chat identity already held by another person of the workspace: one chat user must name one
+ * person, or an inbound message could not tell whose settings and customers to show.
+ */
+function identityConflict(err: unknown): InputError | null {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return null;
+  const index =
+    e.constraint ?? Object.keys(IDENTITY_INDEXES).find((k) => (e.message ?? '').includes(k)) ?? '';
+  const field = IDENTITY_INDEXES[index];
+  if (!field) return null;
+  return new InputError(
+    `Another person of this workspace already has this ${field}: each chat identity names one person.`,
+    {
+      [field]: 'already used by another person of this workspace',
+    },
+    409,
+  );
 }
 
 export async function upsertCustomers(

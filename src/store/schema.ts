@@ -84,6 +84,20 @@ export const people = pgTable(
   (t) => [
     uniqueIndex('people_ext_uq').on(t.workspaceId, t.externalId),
     index('people_role_idx').on(t.workspaceId, t.role),
+    // A chat identity names at most one person per workspace (0004_chat_trust, src/chat/tenancy.ts).
+    ...(
+      [
+        ['people_whatsapp_wa_uq', 'whatsapp', 'waId'],
+        ['people_whatsapp_bsuid_uq', 'whatsapp', 'bsuid'],
+        ['people_gchat_user_uq', 'gchat', 'userName'],
+        ['people_teams_aad_uq', 'teams', 'aadObjectId'],
+        ['people_slack_user_uq', 'slack', 'userId'],
+      ] as const
+    ).map(([name, channel, key]) =>
+      uniqueIndex(name)
+        .on(t.workspaceId, sql`((${t.identities} -> ${sql.raw(`'${channel}'`)}) ->> ${sql.raw(`'${key}'`)})`)
+        .where(sql`((${t.identities} -> ${sql.raw(`'${channel}'`)}) ->> ${sql.raw(`'${key}'`)}) IS NOT NULL`),
+    ),
   ],
 );
 

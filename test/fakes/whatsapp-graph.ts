@@ -41,6 +41,11 @@ export interface FakeWhatsAppGraph {
   to(waId: string): SentMessage[];
   /** The person wrote to the business: their 24-hour window opens now (or at `at`). */
   userWrote(waId: string, at?: number): void;
+  /**
+   * The next send matching `match` reaches the user (it is recorded) but is never answered; resolves
+   * when it arrives. Crash tests kill the sender then: the platform has the message, we do not know.
+   */
+  hold(match: (body: Record<string, unknown>) => boolean): Promise<void>;
   /** Answers the next `count` message sends with a Graph error. */
   failNext(
     count: number,
@@ -142,6 +147,7 @@ export async function startWhatsAppGraph(
     );
   };
 
+  const holds: { match: (body: Record<string, unknown>) => boolean; reached: () => void }[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const raw = await read(req);
@@ -188,7 +194,8 @@ export async function startWhatsAppGraph(
           violations.push(...problems);
           return graphError(res, 400, 100, `(#100) Invalid parameter: ${problems.join('; ')}`);
         }
-        const to = String(b.to);
+        // A user who hides their number is written to by BSUID in `recipient` (Cloud API BSUID guide).
+        const to = String(b.to ?? b.recipient);
         if (b.type === 'template') {
           const name = (b.template as { name?: string })?.name ?? '';
           if (!approvedTemplates.has(name))
@@ -206,6 +213,9 @@ export async function startWhatsAppGraph(
         const id = `wamid.HBgL${(++seq).toString().padStart(6, '0')}${randomBytes(6).toString('hex').toUpperCase()}`;
         const ctx = b.context as { message_id?: string } | undefined;
         sent.push({ id, to, type: String(b.type), body: b, quotes: ctx?.message_id ?? null, at: Date.now() });
+        // A held send is delivered to the user but never answered (the sender is killed meanwhile).
+        const hi = holds.findIndex((h) => h.match(b));
+        if (hi >= 0) return void holds.splice(hi, 1)[0]!.reached();
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(
           JSON.stringify({
@@ -260,6 +270,7 @@ export async function startWhatsAppGraph(
     sent,
     to: (waId) => sent.filter((m) => m.to === waId),
     userWrote: (waId, at = Date.now()) => void windows.set(waId, at),
+    hold: (match) => new Promise<void>((reached) => void holds.push({ match, reached })),
     failNext(count, code, o = {}) {
       for (let i = 0; i < count; i++)
         failures.push({

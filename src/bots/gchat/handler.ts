@@ -63,13 +63,14 @@ export async function handleChatEvent(deps: GchatHandlerDeps, ev: ChatEvent): Pr
 
   if (ev.kind === 'added_to_space') {
     if (!actor.workspaceId || !actor.person)
-      return isDirectMessage(ev.space) ? reply(`${WELCOME}\n${NOT_CONNECTED}`) : reply(WELCOME);
+      return isDirectMessage(ev.space)
+        ? reply(`${WELCOME}\n${actor.refusal ?? NOT_CONNECTED}`)
+        : reply(WELCOME);
     return reply(WELCOME);
   }
   if (!actor.workspaceId || !actor.person) {
-    return ev.isDialogEvent
-      ? closeDialog(ev.format, NOT_CONNECTED, 'PERMISSION_DENIED')
-      : reply(NOT_CONNECTED);
+    const why = actor.refusal ?? NOT_CONNECTED;
+    return ev.isDialogEvent ? closeDialog(ev.format, why, 'PERMISSION_DENIED') : reply(why);
   }
   if (ev.kind === 'card_clicked')
     return onClick(

@@ -1,32 +1,35 @@
 import type { Person } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
+import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import { isDirectMessage, type ChatEvent } from './events.js';
 
 /** The Fincelo side of an event's user: the workspace and the person, when known. */
 export interface GchatActor {
   workspaceId: string | null;
   person: Person | null;
+  /** Set when the user is known in several workspaces and the event does not say which: the answer. */
+  refusal?: string;
 }
 
 /**
- * People are matched by their Chat user (`users/{id}`, remembered under identities.gchat.userName)
- * or, the first time, by the email Chat puts on the event's user (then remembered). A Chat app
- * belongs to one Cloud project, so one deployment serves one workspace unless the person's email
- * names it.
+ * The workspace comes from the space when an admin bound it (chat_installations `gchat`, external
+ * id the space name), else from the deployment's only workspace, else from the workspace the Chat
+ * user (`users/{id}`, identities.gchat.userName) or their email is known in — refused, never
+ * guessed, when that is more than one (src/chat/tenancy.ts). Inside it the person is matched by
+ * the Chat user, or the first time by the email Chat puts on the event's user (then remembered).
  */
 export async function identify(services: ChatServices, ev: ChatEvent): Promise<GchatActor> {
   const u = ev.user;
   if (!u || u.type === 'BOT') return { workspaceId: null, person: null };
-  let workspaceId = await services.soleWorkspace();
-  const person = await services.resolvePerson({
-    workspaceId: workspaceId ?? undefined,
+  const r = await services.resolveActor({
     channel: 'gchat',
-    identityKey: 'userName',
-    identityValue: u.name,
+    tenantKeys: [ev.space?.name],
+    identities: [{ key: 'userName', value: u.name }],
     email: u.email ?? null,
   });
-  workspaceId ??= person?.workspaceId ?? null;
-  return { workspaceId, person };
+  if (r.kind === 'ambiguous') return { workspaceId: null, person: null, refusal: AMBIGUOUS_WORKSPACE };
+  if (r.kind === 'unknown') return { workspaceId: null, person: null };
+  return { workspaceId: r.workspaceId, person: r.person };
 }
 
 /**

@@ -4,7 +4,10 @@ import type { Logger } from '../../log.js';
 /**
  * Bolt, WebClient and the OAuth installer log through this adapter into the product's pino
  * logger (its level and redaction apply). Slack's loggers take a list of arguments; an Error among
- * them becomes pino's `err`.
+ * them becomes pino's `err`. The other arguments become the message text, where key-based
+ * redaction cannot see them — Bolt's debug logs print its installer options, client secret
+ * included (issue 15 item 8) —, so the logger also scrubs every finished line of the configured
+ * secrets and of anything shaped like a Slack token (createScrubber in src/log.ts).
  */
 export function slackLogger(log: Logger): SlackLogger {
   let level: LogLevel = LogLevel.INFO;

@@ -18,7 +18,7 @@ export async function onConversationUpdate(deps: TeamsHandlerDeps, context: Turn
   const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
   if (!botAdded) return;
   let text: string;
-  if (!actor.workspaceId) text = NOT_CONNECTED;
+  if (!actor.workspaceId) text = actor.refusal ?? NOT_CONNECTED;
   else if (conversationKind(actor.reference) !== 'personal')
     text =
       '👋 Fincelo was added here. @mention me with *help* to see what I can do; alerts go to each person in their own chat with Fincelo.';

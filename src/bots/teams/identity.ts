@@ -1,6 +1,7 @@
 import type { TurnContext, ConnectorClient } from '@microsoft/agents-hosting';
 import type { Person } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
+import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import type { Logger } from '../../log.js';
 import {
   baseConversationId,
@@ -17,6 +18,8 @@ export interface TeamsActor {
   workspaceId: string | null;
   person: Person | null;
   reference: StoredReference;
+  /** Set when the user is known in several workspaces and the tenant is not bound: the answer. */
+  refusal?: string;
 }
 
 export interface IdentityDeps {
@@ -27,35 +30,33 @@ export interface IdentityDeps {
 }
 
 /**
- * Resolves the workspace (Teams tenant → workspace binding, or the deployment's only workspace) and
- * the person: by AAD object id first, then by email. Activities carry `from.aadObjectId` but no
- * email, so for a user not matched yet the email comes from the roster API
+ * Resolves the workspace and the person through the shared chat core (src/chat/tenancy.ts): the
+ * Teams tenant's binding, else the deployment's only workspace, else the one workspace the user's
+ * AAD object id (or email) is known in — refused when it is known in several, never guessed. The
+ * person is matched by AAD object id first, then by email. Activities carry `from.aadObjectId` but
+ * no email, so for a user not matched yet the email comes from the roster API
  * (GET /v3/conversations/{id}/members/{userId} → TeamsChannelAccount.email / userPrincipalName).
+ * An unbound tenant is bound to the workspace found, so its later events are resolved by tenant.
  */
 export async function identify(deps: IdentityDeps, context: TurnContext): Promise<TeamsActor> {
   const a = context.activity;
   const { services } = deps;
   const reference = referenceFromActivity(a);
   const tenantId = tenantOf(a);
-  let workspaceId = (tenantId ? await services.workspaceForInstallation('teams', tenantId) : null) ?? null;
-  const bound = workspaceId !== null;
-  workspaceId ??= await services.soleWorkspace();
   const aad = a.from?.aadObjectId;
-  let person: Person | null = null;
-  if (aad) {
-    const lookup = { channel: 'teams' as const, identityKey: 'aadObjectId', identityValue: aad };
-    person = await services.resolvePerson({ ...lookup, workspaceId: workspaceId ?? undefined });
-    if (!person) {
-      const email = await memberEmail(deps, context);
-      if (email)
-        person = await services.resolvePerson({ ...lookup, workspaceId: workspaceId ?? undefined, email });
-    }
+  const r = await services.resolveActor({
+    channel: 'teams',
+    tenantKeys: [tenantId],
+    identities: aad ? [{ key: 'aadObjectId', value: aad }] : [],
+    email: aad ? () => memberEmail(deps, context) : null,
+  });
+  if (r.kind === 'ambiguous')
+    return { workspaceId: null, person: null, reference, refusal: AMBIGUOUS_WORKSPACE };
+  if (r.kind === 'unknown') return { workspaceId: null, person: null, reference };
+  if (tenantId && r.via !== 'tenant' && r.via !== 'pinned') {
+    await services.saveInstallation('teams', tenantId, r.workspaceId, { tenantId, serviceUrl: a.serviceUrl });
   }
-  workspaceId ??= person?.workspaceId ?? null;
-  if (tenantId && workspaceId && !bound) {
-    await services.saveInstallation('teams', tenantId, workspaceId, { tenantId, serviceUrl: a.serviceUrl });
-  }
-  return { workspaceId, person, reference };
+  return { workspaceId: r.workspaceId, person: r.person, reference };
 }
 
 async function memberEmail(deps: IdentityDeps, context: TurnContext): Promise<string | null> {

@@ -53,7 +53,7 @@ export async function onInvoke(deps: TeamsHandlerDeps, context: TurnContext): Pr
   const data = action?.data ?? {};
   const actor = await identify(deps, context);
   await remember(deps, context, actor);
-  if (!actor.workspaceId) return respond(context, messageResponse(NOT_CONNECTED));
+  if (!actor.workspaceId) return respond(context, messageResponse(actor.refusal ?? NOT_CONNECTED));
 
   if (verb === REFRESH_VERB) {
     // Every change is already written into the message itself (PUT by the outbox); answer with the

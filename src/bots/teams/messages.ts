@@ -47,7 +47,7 @@ export async function onMessage(deps: TeamsHandlerDeps, context: TurnContext): P
   const a = context.activity;
   const actor = await identify(deps, context);
   await remember(deps, context, actor);
-  if (!actor.workspaceId) return void (await say(context, NOT_CONNECTED));
+  if (!actor.workspaceId) return void (await say(context, actor.refusal ?? NOT_CONNECTED));
   const files = csvAttachments(context);
   if (files.length) return onCsvUpload(deps, context, actor, files);
   const value = a.value;

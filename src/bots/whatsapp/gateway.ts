@@ -1,9 +1,11 @@
+import { isBsuid } from './parse.js';
 import type { ChannelGateway } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
 import type { WhatsAppSender } from './sender.js';
 
 /** wa_id as WhatsApp writes it: the international number, digits only (no +, spaces or dashes). */
-export const normalizeWaId = (v: string) => v.replace(/[^\d]/g, '');
+/** The chat key of a WhatsApp user: their number (digits only), or their BSUID when it is hidden. */
+export const normalizeWaId = (v: string) => (isBsuid(v.trim()) ? v.trim() : v.replace(/[^\d]/g, ''));
 
 /**
  * The WhatsApp channel gateway. WhatsApp has no threads and no edits: the alert card is a list
@@ -18,23 +20,24 @@ export function createWhatsAppGateway(deps: {
   return {
     channel: 'whatsapp',
     async openConversation(person) {
-      const waId = normalizeWaId(person.identities.whatsapp?.waId ?? '');
+      const wa = person.identities.whatsapp;
+      const waId = normalizeWaId(wa?.waId || wa?.bsuid || '');
       // No number, no chat: the delivery worker reports "cannot be reached on whatsapp" to admins.
       return waId ? { externalId: waId, reference: {} } : null;
     },
     async postCard(conv, msg) {
-      return { messageId: await sender.postCard(await sender.chat(conv.externalId), msg) };
+      return { messageId: await sender.postCard(await sender.chat(conv.externalId, conv.id), msg) };
     },
     async updateCard(conv, messageId, msg) {
-      await sender.updateCard(await sender.chat(conv.externalId), messageId, msg);
+      await sender.updateCard(await sender.chat(conv.externalId, conv.id), messageId, msg);
     },
     async postReply(conv, rootMessageId, text) {
-      const c = await sender.chat(conv.externalId);
+      const c = await sender.chat(conv.externalId, conv.id);
       const alertId = (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;
       return { messageId: await sender.postText(c, text, { alertId, quote: rootMessageId, kind: 'reply' }) };
     },
     async postText(conv, text) {
-      const c = await sender.chat(conv.externalId);
+      const c = await sender.chat(conv.externalId, conv.id);
       return { messageId: await sender.postText(c, text, { alertId: null, kind: 'notice' }) };
     },
   };

@@ -1,3 +1,4 @@
+import { isBsuid } from './parse.js';
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../../log.js';
 import { createPacer, type Pacer } from './pacer.js';
@@ -103,7 +104,9 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
         const res = await http.post(`${encodeURIComponent(o.phoneNumberId)}/messages`, {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
-          to,
+          // A user who hides their number is written to by BSUID in `recipient` instead of `to`
+          // (Cloud API "Business-scoped user IDs").
+          ...(isBsuid(to) ? { recipient: to } : { to }),
           ...message,
         });
         if (res.status >= 200 && res.status < 300) {

@@ -1,4 +1,5 @@
-import { ACTIONS, type ActionName } from '../../engine/index.js';
+import { ACTIONS, type ActionName, type Person } from '../../engine/index.js';
+import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import { decodeActionRef, decodeDataRef } from '../../cards/render/whatsapp.js';
 import { runCsvAction } from './csv.js';
 import { continueActionDialog, startActionDialog, type ActionDialog } from './action-dialog.js';
@@ -54,24 +55,31 @@ async function onStatus(deps: InboundDeps, s: WaStatus): Promise<void> {
     const card = await loadCardState(deps.services, waId, sent.alertId);
     if (!card || !(await deps.services.state.rememberEvent('whatsapp:131047', s.id, sent.workspaceId)))
       return;
-    await deps.sender.templateFallback(await deps.sender.chat(waId), s.id, card);
+    await deps.sender.templateFallback(await deps.sender.chat(waId, undefined, sent.workspaceId), s.id, card);
   }
 }
 
 async function onMessage(deps: InboundDeps, msg: WaInbound): Promise<void> {
-  const waId = normalizeWaId(msg.from);
-  const person = await deps.services.resolvePerson({
+  // The chat key is the number, or the BSUID of a user who hides it (issue 16 item 5).
+  const waId = msg.from ? normalizeWaId(msg.from) : msg.userId!;
+  // One workspace first, by the business number the message was sent to (when an admin bound it)
+  // and the sender's number / BSUID; the person is then looked up in that workspace only.
+  const actor = await deps.services.resolveActor({
     channel: 'whatsapp',
-    identityKey: 'waId',
-    identityValue: waId,
+    tenantKeys: [msg.phoneNumberId],
+    identities: [
+      { key: 'waId', value: msg.from ? normalizeWaId(msg.from) : '' },
+      { key: 'bsuid', value: msg.userId ?? '' },
+    ],
   });
+  const person = actor.kind === 'resolved' ? actor.person : null;
   // Meta redelivers until it gets a 200: the message id is remembered once, before any effect, so a
   // duplicate delivery does nothing. When handling fails the id is forgotten again and the webhook
   // answers 500, so Meta's retry is handled; actions carry the message id (services.act dedupes
   // them), so an action that was applied before the failure is not applied twice.
   if (!(await deps.services.state.rememberEvent('whatsapp', msg.id, person?.workspaceId ?? null))) return;
   try {
-    await handleMessage(deps, msg, waId, person);
+    await handleMessage(deps, msg, waId, person, actor.kind === 'ambiguous' ? AMBIGUOUS_WORKSPACE : null);
   } catch (err) {
     await deps.services.state.forgetEvent('whatsapp', msg.id).catch(() => {});
     throw err;
@@ -82,14 +90,16 @@ async function handleMessage(
   deps: InboundDeps,
   msg: WaInbound,
   waId: string,
-  person: Awaited<ReturnType<InboundDeps['services']['resolvePerson']>>,
+  person: Person | null,
+  refusal: string | null,
 ): Promise<void> {
   if (!person) {
-    // Unknown numbers are answered (they just wrote, so the window is open) but nothing is stored.
+    // Unknown (or ambiguous) numbers are answered (they just wrote, so the window is open) but
+    // nothing is stored.
     await deps.sender
       .send(
         { waId, workspaceId: '', conversationId: null, lastInboundAt: new Date() },
-        deps.sender.textMessage(UNKNOWN_NUMBER),
+        deps.sender.textMessage(refusal ?? UNKNOWN_NUMBER),
         { kind: 'text', alertId: null },
       )
       .catch((err: unknown) =>
@@ -104,7 +114,7 @@ async function handleMessage(
     personId: person.id,
     inbound: true,
   });
-  const chat = await deps.sender.chat(waId);
+  const chat = await deps.sender.chat(waId, undefined, person.workspaceId);
   const t: Turn = { msg, person, chat };
   const acted = await dispatch(deps, t);
   // Any message opens the window: cards that only reached the person as a template follow now.

@@ -5,7 +5,15 @@
  */
 export interface WaInbound {
   id: string;
+  /** The sender's phone number (wa_id); empty when the user hides it behind a username. */
   from: string;
+  /**
+   * The sender's business-scoped user id (BSUID, e.g. `US.13491208655302741918`): Meta adds it to
+   * message webhooks since April 2026 as `messages[].from_user_id` and `contacts[].user_id`, and
+   * omits `from` / `wa_id` for users who adopted a username and hid their number (Cloud API
+   * "Business-scoped user IDs"; 360dialog and YCloud's BSUID guides describe the same fields).
+   */
+  userId?: string;
   timestamp: Date;
   type: string;
   profileName?: string;
@@ -28,6 +36,9 @@ export interface WaStatus {
   phoneNumberId: string;
 }
 
+/** A business-scoped user id (BSUID): two-letter country code, a dot, then up to 128 characters. */
+export const isBsuid = (v: string) => /^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/.test(v);
+
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -47,17 +58,26 @@ export function parseWebhook(body: unknown): { messages: WaInbound[]; statuses: 
       const v = change.value;
       const phoneNumberId = str(isObj(v.metadata) ? v.metadata.phone_number_id : undefined) ?? '';
       const names = new Map<string, string>();
-      for (const c of list(v.contacts).filter(isObj)) {
+      const userIds = new Map<string, string>();
+      const contacts = list(v.contacts).filter(isObj);
+      for (const c of contacts) {
         const name = isObj(c.profile) ? str(c.profile.name) : undefined;
         if (str(c.wa_id) && name) names.set(str(c.wa_id)!, name);
+        if (str(c.user_id) && name) names.set(str(c.user_id)!, name);
+        if (str(c.wa_id) && str(c.user_id)) userIds.set(str(c.wa_id)!, str(c.user_id)!);
       }
       for (const m of list(v.messages).filter(isObj)) {
         const id = str(m.id);
-        const from = str(m.from);
+        const from = str(m.from) ?? '';
         const type = str(m.type);
-        if (!id || !from || !type) continue;
+        // One contact per message webhook: its user_id is the sender's when from_user_id is absent.
+        const userId =
+          str(m.from_user_id) ??
+          (from ? userIds.get(from) : contacts.length === 1 ? str(contacts[0]!.user_id) : undefined);
+        if (!id || (!from && !userId) || !type) continue;
         const msg: WaInbound = { id, from, type, timestamp: when(m.timestamp), phoneNumberId };
-        const name = names.get(from);
+        if (userId) msg.userId = userId;
+        const name = names.get(from || userId!);
         if (name) msg.profileName = name;
         if (isObj(m.context) && str(m.context.id)) msg.contextId = str(m.context.id);
         if (type === 'text' && isObj(m.text)) msg.text = str(m.text.body) ?? '';
@@ -89,7 +109,7 @@ export function parseWebhook(body: unknown): { messages: WaInbound[]; statuses: 
         statuses.push({
           id,
           status,
-          recipientId: str(s.recipient_id),
+          recipientId: str(s.recipient_id) ?? str(s.recipient_user_id),
           timestamp: when(s.timestamp),
           phoneNumberId,
           errors: list(s.errors)

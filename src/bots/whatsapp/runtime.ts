@@ -22,6 +22,16 @@ export async function createWhatsAppRuntime({
     recipientGapMs: parseDurationMs(config.WHATSAPP_RECIPIENT_GAP) ?? 1000,
     log,
   });
+  if (config.WHATSAPP_WORKSPACE_ID) {
+    // The business number is this workspace's tenant key: inbound messages resolve inside it only.
+    await services
+      .saveInstallation('whatsapp', config.WHATSAPP_PHONE_NUMBER_ID!, config.WHATSAPP_WORKSPACE_ID, {
+        mode: 'config',
+      })
+      .catch((err: unknown) =>
+        log.error({ err: (err as Error).message }, 'whatsapp: WHATSAPP_WORKSPACE_ID names no workspace'),
+      );
+  }
   const sender = createWhatsAppSender({ graph, services, templates: templateConfig(config), log });
   const gateway = createWhatsAppGateway({ sender, services });
   const deps = { services, sender, graph, log, now: () => new Date() };

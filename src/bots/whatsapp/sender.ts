@@ -43,8 +43,13 @@ export function createWhatsAppSender(deps: {
 }) {
   const { graph, services, templates, log } = deps;
 
-  async function chat(waId: string): Promise<WaChat> {
-    const c = await services.findConversation('whatsapp', waId);
+  /**
+   * The chat with a number, in one workspace: the stored conversation `conversationId` (outbound:
+   * the delivery's own, so another workspace's conversation with the same number is never used),
+   * or the workspace's conversation with that number (inbound, after the actor was resolved).
+   */
+  async function chat(waId: string, conversationId?: string, workspaceId?: string): Promise<WaChat> {
+    const c = await services.findConversation('whatsapp', waId, { id: conversationId, workspaceId });
     if (!c)
       throw new PermanentDeliveryError(
         `No WhatsApp conversation is stored for ${waId}: the person must be added with their WhatsApp number.`,
