@@ -226,8 +226,10 @@ export function openApiDocument(): Record<string, unknown> {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     const body = json(s);
     if (!id) return body;
-    schemas[id] = body;
-    return { $ref: `#/components/schemas/${id}` };
+    const own = `#/components/schemas/${id}`;
+    // zod writes a top-level schema with an id as a $ref to its own $defs entry (moved above).
+    if (body.$ref !== own) schemas[id] = body;
+    return { $ref: own };
   };
   const errorRef = ref(errorSchema);
 
