@@ -382,8 +382,10 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
  * PostgreSQL (or the embedded server) cannot be reached: a connection refused or reset, a pool
  * checkout timing out, the server shutting down (SQLSTATE class 08, 57P01–57P03, 53300).
  */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  // Drizzle wraps the driver's error ("Failed query: …") in `cause`.
+  if (isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1)) return true;
   const code = String((err as { code?: unknown }).code ?? '');
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
     return true;
