@@ -72,13 +72,14 @@ beforeAll(async () => {
   team = await seedTeam(app);
 });
 afterAll(async () => {
-  await app?.close();
+  // The job runner's LISTEN connection may still be reconnecting after the cut.
+  await Promise.race([app?.close(), new Promise((r) => setTimeout(r, 20_000))]);
   relay?.close();
   for (const s of sockets) s.destroy();
   await embedded?.stop();
   if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
   await db?.drop();
-});
+}, 90_000);
 
 describe('database outage', () => {
   it('answers 503 with Retry-After in the error shape, then recovers', async () => {

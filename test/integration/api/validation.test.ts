@@ -282,12 +282,12 @@ describe('API v1 routes', () => {
     expect(after.some((l) => l.includes('no-such-route'))).toBe(false);
 
     const raised = (
-      await app.database.pool.query("SELECT count(*)::int AS n FROM alerts WHERE type = 'usage'")
+      await app.database.pool.query("SELECT count(*)::int AS n FROM alerts WHERE type = 'usage_threshold'")
     ).rows[0].n as number;
     expect(raised).toBeGreaterThan(0);
-    expect(value(after, 'fincelo_alerts_raised_total{type="usage"}')).toBe(raised);
+    expect(value(after, 'fincelo_alerts_raised_total{type="usage_threshold"}')).toBe(raised);
     await team.api.post('/api/v1/usage', { customerExternalId: 'cust-3', used: 99, limit: 100 });
-    expect(value(await scrape(), 'fincelo_alerts_raised_total{type="usage"}')).toBe(raised + 1);
+    expect(value(await scrape(), 'fincelo_alerts_raised_total{type="usage_threshold"}')).toBe(raised + 1);
   });
 });
 
