@@ -27,7 +27,7 @@ import { createDeliveriesRepo } from './store/deliveries-repo.js';
 import { loadAlertView } from './store/alert-views.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
-import { createMetrics, type Metrics } from './api/metrics.js';
+import { countRequests, createMetrics, type Metrics } from './api/metrics.js';
 import { healthRoutes } from './api/health.js';
 import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
 import { playgroundRoutes } from './api/playground/routes.js';
@@ -67,6 +67,8 @@ export interface RunningApp {
   log: Logger;
   /** The playground's address with this start's token (`?token=…`); null when it is off. */
   playgroundUrl: string | null;
+  /** The Express application (its route table: the OpenAPI and tenant-isolation tests walk it). */
+  http: express.Express;
   /** Sends every due delivery of a channel now (tests, CLI). */
   drain(channel: Channel): Promise<number>;
   close(): Promise<void>;
@@ -111,7 +113,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       );
     }
     const cipher = createCipher(key.key);
-    const metrics = createMetrics();
+    const metrics = createMetrics({ pool: database.pool });
     const clock = opts.clock ?? systemClock;
     const jobs = await createJobRunner({
       pool: database.pool,
@@ -272,6 +274,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
     const app = express();
     app.disable('x-powered-by');
+    app.use(countRequests(metrics));
     let started = false;
     app.use(healthRoutes({ pool: database.pool, metrics, role, started: () => started }));
     for (const r of channelRouters) app.use(r);
@@ -385,6 +388,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       metrics,
       log,
       playgroundUrl,
+      http: app,
       drain: async (channel) => (workers.get(channel) ? workers.get(channel)!.drain() : 0),
       async close() {
         if (closed) return;

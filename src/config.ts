@@ -190,6 +190,12 @@ const spec = {
     schema: z.coerce.number().int().min(1).max(32).default(4),
     example: 'FINCELO_LLM_CONCURRENCY=4',
   },
+  // Connector SSRF guard (src/connectors/runtime/egress.ts): hosts a connector may reach although
+  // they are not the platform's own or resolve to an internal address (local fakes, a proxy).
+  FINCELO_CONNECTOR_ALLOW_HOSTS: {
+    schema: z.string().max(2000).optional(),
+    example: 'FINCELO_CONNECTOR_ALLOW_HOSTS=127.0.0.1,localhost',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Spec = typeof spec;

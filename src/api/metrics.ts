@@ -1,15 +1,24 @@
+import type { NextFunction, Request, Response } from 'express';
+import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics for one process (`GET /metrics`). */
-export function createMetrics() {
+/**
+ * Prometheus metrics for one process (`GET /metrics`).
+ *
+ * `fincelo_alerts_raised_total{type}` is read from the alerts table when scraped (given `pool`):
+ * counting rows rather than engine calls means every process role (Slack, worker, API) reports
+ * the alerts raised anywhere, from any path (usage, invoices, the collections scan, tickets), and
+ * the figure survives restarts. Deleting a workspace lowers it, which rate() reads as a reset.
+ */
+export function createMetrics(opts: { pool?: pg.Pool } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fincelo_' });
   return {
     registry,
     httpRequests: new Counter({
       name: 'fincelo_http_requests_total',
-      help: 'HTTP requests by route and status',
-      labelNames: ['route', 'status'] as const,
+      help: 'HTTP requests by method, route pattern (e.g. /api/v1/alerts/:id) and status',
+      labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
     }),
     alertsRaised: new Counter({
@@ -17,6 +26,17 @@ export function createMetrics() {
       help: 'Alerts created, by type',
       labelNames: ['type'] as const,
       registers: [registry],
+      ...(opts.pool
+        ? {
+            async collect(this: Counter<'type'>) {
+              const rows = (
+                await opts.pool!.query('SELECT type, count(*)::int AS n FROM alerts GROUP BY type')
+              ).rows as { type: string; n: number }[];
+              this.reset();
+              for (const r of rows) this.inc({ type: r.type }, r.n);
+            },
+          }
+        : {}),
     }),
     deliveries: new Counter({
       name: 'fincelo_deliveries_total',
@@ -34,3 +54,19 @@ export function createMetrics() {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Counts every HTTP request when its answer is sent, labelled by the matched route pattern
+ * (never the raw path, whose ids would make one series per alert) or `unmatched`.
+ */
+export function countRequests(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    res.on('finish', () => {
+      const pattern = req.route?.path;
+      const route =
+        typeof pattern === 'string' ? `${req.baseUrl}${pattern === '/' ? '' : pattern}` || '/' : 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

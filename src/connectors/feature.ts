@@ -1,34 +1,20 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Pool } from 'pg';
-import { z } from 'zod';
 import type { AppFeature, FeatureContext } from '../features.js';
 import { channelFor, type Channel } from '../engine/index.js';
 import { toPerson } from '../store/engine-store.js';
-import { asyncRoute, parse, sendError, type Authed } from '../api/v1/routes.js';
+import { asyncRoute, parse, parseQuery, sendError, uuidParam, type Authed } from '../api/v1/routes.js';
+import { connectSchema, ticketsQuery } from '../api/v1/validation.js';
 import { PLATFORMS, platformFor } from './registry.js';
 import type { ConnectorPlatform } from './types.js';
 import type { ConnectorRow } from './runtime/repo.js';
 import { runSync, type SyncDeps } from './runtime/sync.js';
 import { ConnectorInputError, createConnectorService, type ConnectorService } from './service.js';
 import { connectorSettingsSection } from '../services/connector-forms.js';
+import { configureEgress, parseAllowHosts } from './runtime/egress.js';
 
 export const SYNC_JOB = 'connector:sync';
 export const TICK_JOB = 'connectors:tick';
-
-const connectSchema = z.object({
-  platform: z.string().min(1),
-  credentials: z.record(z.string(), z.string()).default({}),
-  syncMode: z.enum(['poll', 'webhook', 'both']).default('both'),
-  baseUrl: z.url({ message: 'must be an absolute URL' }).nullish(),
-  webhookSecret: z.string().min(8, 'must be at least 8 characters').max(500).nullish(),
-  name: z.string().min(1).max(200).optional(),
-  options: z
-    .object({
-      pollMinutes: z.number().int().min(1).max(1440).optional(),
-      backfillDays: z.number().int().min(1).max(3650).optional(),
-    })
-    .optional(),
-});
 
 /** The product's URL as the outside world reaches it: PUBLIC_URL, else the request's host. */
 function publicUrl(ctx: FeatureContext, req: Request): string {
@@ -96,6 +82,7 @@ export async function enqueueDueConnectors(pool: Pool, service: ConnectorService
 export const connectorsFeature: AppFeature = {
   name: 'connectors',
   async create(ctx) {
+    configureEgress({ allowHosts: parseAllowHosts(ctx.config.FINCELO_CONNECTOR_ALLOW_HOSTS) });
     const service = connectorServiceFor(ctx);
     const syncDeps: SyncDeps = {
       pool: ctx.database.pool,
@@ -157,6 +144,7 @@ export const connectorsFeature: AppFeature = {
     );
 
     const api = Router();
+    api.param('id', uuidParam('id'));
     const fail = (res: Response, err: unknown) => {
       if (err instanceof ConnectorInputError)
         return sendError(res, 400, err.message, err.field ? { [err.field]: err.message } : {});
@@ -219,16 +207,7 @@ export const connectorsFeature: AppFeature = {
     api.get(
       '/tickets',
       asyncRoute(async (req: Authed, res) => {
-        const q = parse(
-          z.object({
-            connectorId: z.uuid().optional(),
-            customerId: z.uuid().optional(),
-            unmatched: z.enum(['true', 'false']).optional(),
-            limit: z.coerce.number().int().min(1).max(1000).default(100),
-            offset: z.coerce.number().int().min(0).default(0),
-          }),
-          req.query,
-        );
+        const q = parseQuery(ticketsQuery, req.query);
         const r = await ctx.database.pool.query(
           `SELECT t.*, a.analyzer, a.analyzer_version, a.sentiment_label, a.sentiment_score, a.category_primary,
                   a.category_confidence, a.categories, a.flags, a.explanation, a.analyzed_at, c.name AS customer_name,

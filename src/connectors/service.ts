@@ -16,6 +16,7 @@ import {
   type ConnectorRow,
 } from './runtime/repo.js';
 import { contextFor, platformContext } from './runtime/sync.js';
+import { checkResolved, checkUrl, EgressRefused } from './runtime/egress.js';
 
 /** A connect/test failure: 400 with the field at fault, nothing stored. */
 export class ConnectorInputError extends Error {
@@ -185,6 +186,16 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       const baseUrl = input.baseUrl?.trim() || null;
       if (baseUrl && !/^https?:\/\/[^\s/]+/i.test(baseUrl))
         throw new ConnectorInputError('baseUrl must be an absolute http(s) URL.', 'baseUrl');
+      if (baseUrl) {
+        // SSRF guard (runtime/egress.ts): the platform's own hosts only, never an internal address.
+        try {
+          checkUrl(baseUrl, platform.id);
+          await checkResolved(new URL(baseUrl).hostname);
+        } catch (err) {
+          if (err instanceof EgressRefused) throw new ConnectorInputError(err.message, 'baseUrl');
+          throw err;
+        }
+      }
       const { ctx, account } = await testCredentials(platform, credentials, baseUrl);
       const syncMode: SyncMode = platform.id === 'webhook' ? 'webhook' : input.syncMode;
       const id = randomUUID();
@@ -321,7 +332,10 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       connectorId: string | undefined,
       req: WebhookRequest,
     ): Promise<{ status: number; body: object }> {
-      const c = connectorId ? await connectorById(deps.pool, connectorId) : null;
+      // A connectorId that is not a UUID would reach PostgreSQL's uuid cast (a 500): unknown instead.
+      const wellFormed =
+        !!connectorId && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(connectorId);
+      const c = wellFormed ? await connectorById(deps.pool, connectorId) : null;
       const platform = c ? deps.platform(c.platform) : undefined;
       if (!c || !platform || c.status === 'disabled')
         return { status: 404, body: { error: 'Unknown connector.' } };
@@ -341,7 +355,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         content = platform.parseWebhook(parsed, req);
       } catch (err) {
         if (err instanceof WebhookParseError)
-          return { status: 400, body: { error: `Malformed webhook: ${err.message}` } };
+          return { status: 400, body: { error: `Malformed webhook: ${err.message}`, details: err.details } };
         throw err;
       }
       const source = `connector:${c.id}`;

@@ -117,4 +117,12 @@ export interface ConnectorPlatform {
 }
 
 /** A webhook body that cannot be understood: answered 400, nothing stored. */
-export class WebhookParseError extends Error {}
+export class WebhookParseError extends Error {
+  /** Field (dotted path) → what is wrong, when the platform's parser can name it. */
+  constructor(
+    message: string,
+    readonly details: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}

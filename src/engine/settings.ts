@@ -124,6 +124,9 @@ export function effectiveSettings(stored: unknown, timezone?: string): Workspace
 
 export type FieldErrors = Record<string, string>;
 
+/** Cooldown, ack timeout, snooze and escalation delays: at most 365 days (a larger one overflowed timers). */
+const MAX_SETTING_DURATION_MS = 365 * 86_400_000;
+
 export class SettingsValidationError extends Error {
   constructor(public readonly fields: FieldErrors) {
     super(
@@ -165,7 +168,7 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
       for (const [tier, v] of Object.entries(patch.usageThresholds)) {
         if (!(TIERS as readonly string[]).includes(tier))
           errors[`usageThresholds.${tier}`] = `unknown tier (tiers: ${TIERS.join(', ')})`;
-        else if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000)
+        else if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 1000)
           errors[`usageThresholds.${tier}`] = 'must be a percentage between 1 and 1000, e.g. 80';
         else next.usageThresholds[tier as Tier] = v;
       }
@@ -178,6 +181,8 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
         else if (!isRecord(v) || typeof v.label !== 'string' || !v.label.trim() || v.label.length > 60)
           errors[`framing.${tier}`] =
             'must be {"emoji": "🚀", "label": "Expansion Opportunity"} with a label of 1–60 characters';
+        else if (typeof v.emoji === 'string' && v.emoji.length > 16)
+          errors[`framing.${tier}.emoji`] = 'must be at most 16 characters';
         else
           next.framing[tier as Tier] = {
             emoji: typeof v.emoji === 'string' ? v.emoji : '',
@@ -196,6 +201,7 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
     if (v === undefined) continue;
     const ms = typeof v === 'string' ? parseDurationMs(v) : null;
     if (ms === null) errors[key] = 'must be a duration such as 90s, 15m, 24h or 2d';
+    else if (ms > MAX_SETTING_DURATION_MS) errors[key] = 'must be at most 365d';
     else if (key !== 'cooldown' && ms < 1000) errors[key] = 'must be at least 1s';
     else next[key] = formatDuration(ms);
   }
@@ -213,6 +219,7 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
           errors[`escalation.${i}.role`] = 'must be one of csm, csm_manager, vp_cs, cfo';
         const ms = typeof step.after === 'string' ? parseDurationMs(step.after) : null;
         if (ms === null) errors[`escalation.${i}.after`] = 'must be a duration such as 0s, 90s, 15m or 24h';
+        else if (ms > MAX_SETTING_DURATION_MS) errors[`escalation.${i}.after`] = 'must be at most 365d';
         else if (ms < previous)
           errors[`escalation.${i}.after`] = 'must not be earlier than the step before it';
         else previous = ms;

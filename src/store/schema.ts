@@ -556,3 +556,30 @@ export const channelMessages = pgTable(
     index('channel_messages_alert_idx').on(t.alertId),
   ],
 );
+
+/**
+ * API `Idempotency-Key`s (migration 0003): one per (workspace, key), remembering the request it
+ * answered (alert, action, body hash) and, once answered with a 2xx, the status and body to replay.
+ * `pending` rows (no status yet) are held for `locked_until`; a request that fails (4xx/5xx) deletes
+ * its row so the corrected retry is applied.
+ */
+export const apiIdempotencyKeys = pgTable(
+  'api_idempotency_keys',
+  {
+    workspaceId: workspaceRef(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    route: text('route').notNull(),
+    alertId: uuid('alert_id'),
+    action: text('action'),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    response: jsonb('response'),
+    lockedUntil: ts('locked_until'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.key] }),
+    index('api_idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);

@@ -20,6 +20,8 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOBS_POLL_INTERVAL: '200ms',
     SHUTDOWN_GRACE: '2s',
+    // Connector tests talk to local fakes; the SSRF guard refuses loopback unless allowed.
+    FINCELO_CONNECTOR_ALLOW_HOSTS: '127.0.0.1,localhost',
     ...db.env,
     ...env,
   });

@@ -35,7 +35,7 @@ describe('HTTP API v1', () => {
     expect(r.status).toBe(400);
     expect(r.body.details).toMatchObject({
       '1.used': expect.any(String),
-      '1.limit': 'must be greater than 0',
+      '1.limit': 'must be a contracted limit of at least 0.01',
     });
     const unknown = await team.api.post('/api/v1/usage', [
       { customerExternalId: 'cust-1', used: 99, limit: 100 },

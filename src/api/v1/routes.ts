@@ -2,21 +2,34 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import {
   applyAction,
-  CHANNELS,
   effectiveSettings,
   ingestInvoice,
   ingestUsage,
   InputError,
   mergeSettings,
-  ROLES,
   SettingsValidationError,
-  TIERS,
   type EngineDeps,
 } from '../../engine/index.js';
 import type { Database } from '../../store/database.js';
 import { alertForApi, listAlertsForApi } from '../../store/alert-views.js';
 import { personByExternalId, upsertCustomers, upsertPeople } from '../../store/directory.js';
 import { workspaceForApiKey } from '../../store/workspaces.js';
+import { createIdempotencyRepo } from '../../store/idempotency.js';
+import { listCustomersForApi, listPeopleForApi } from '../../store/api-lists.js';
+import {
+  actionSchema,
+  alertsQuery,
+  customerSchema,
+  idempotencyKeyHeader,
+  invoiceSchema,
+  LIMITS,
+  pageQuery,
+  personSchema,
+  settingsPatchSchema,
+  usageSchema,
+  uuid,
+} from './validation.js';
+import { openApiDocument } from './openapi.js';
 
 /** A request that passed the API-key check: every query is scoped to `workspaceId`. */
 export type Authed = Request & { workspaceId: string };
@@ -31,9 +44,15 @@ export function sendError(
   res.status(status).json({ error, details });
 }
 
-function zodDetails(err: z.ZodError): Record<string, string> {
+export function zodDetails(err: z.ZodError, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const i of err.issues) out[i.path.join('.') || '(body)'] = i.message;
+  for (const i of err.issues) {
+    const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    // An unknown key is named itself, not its parent object.
+    if (i.code === 'unrecognized_keys')
+      for (const k of i.keys) out[[path, k].filter(Boolean).join('.')] = i.message;
+    else out[path || '(body)'] = i.message;
+  }
   return out;
 }
 
@@ -41,85 +60,15 @@ function zodDetails(err: z.ZodError): Record<string, string> {
  * Accepts one object or an array of them. Chosen by the body's shape rather than a zod union,
  * whose failure would only say "Invalid input" instead of naming the field.
  */
-const oneOrMany = <T extends z.ZodType>(s: T): Parser<z.output<T> | z.output<T>[]> => ({
+export const oneOrMany = <T extends z.ZodType>(s: T): Parser<z.output<T> | z.output<T>[]> => ({
   safeParse: (body: unknown) =>
     (Array.isArray(body)
       ? z
           .array(s)
           .min(1, 'send at least one item')
-          .max(10_000, 'send at most 10,000 items per request')
+          .max(LIMITS.batchItems, 'send at most 10,000 items per request')
           .safeParse(body)
       : s.safeParse(body)) as ReturnType<Parser<z.output<T> | z.output<T>[]>['safeParse']>,
-});
-const isoDate = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 date-time such as 2026-11-23T10:00:00Z',
-});
-
-const personSchema = z.object({
-  externalId: z.string().min(1).max(200),
-  name: z.string().min(1).max(200),
-  email: z.email().nullish(),
-  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
-  managerExternalId: z.string().min(1).nullish(),
-  timezone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as America/New_York')
-    .optional(),
-  preferredChannel: z.enum(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` }).nullish(),
-  identities: z.partialRecord(z.enum(CHANNELS), z.record(z.string(), z.string())).optional(),
-  isAdmin: z.boolean().optional(),
-});
-
-const customerSchema = z.object({
-  externalId: z.string().min(1).max(200),
-  name: z.string().min(1).max(300),
-  tier: z.preprocess(
-    (v) => (typeof v === 'string' ? v.toLowerCase() : v),
-    z.enum(TIERS, { message: `must be one of ${TIERS.join(', ')}` }),
-  ),
-  csmExternalId: z.string().min(1).nullish(),
-  domains: z.array(z.string().min(1)).optional(),
-  arr: z.number().nonnegative().nullish(),
-});
-
-const usageSchema = z.object({
-  customerExternalId: z.string().min(1),
-  used: z.number().nonnegative(),
-  limit: z.number().positive({ message: 'must be greater than 0' }),
-  metric: z.string().min(1).max(100).optional(),
-  at: isoDate.optional(),
-});
-
-const invoiceSchema = z.object({
-  customerExternalId: z.string().min(1),
-  externalId: z.string().min(1),
-  amount: z.number().nonnegative(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO currency code such as USD'),
-  dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-11-01'),
-  status: z.enum(['open', 'paid', 'void'], { message: 'must be open, paid or void' }),
-  lastCustomerResponseAt: isoDate.nullish(),
-});
-
-const actionSchema = z.object({
-  action: z.enum(['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'], {
-    message: 'must be one of acknowledge, log_call, schedule_follow_up, reassign, snooze, resolve',
-  }),
-  actorExternalId: z.string().min(1),
-  outcome: z.string().optional(),
-  notes: z.string().optional(),
-  dueAt: isoDate.optional(),
-  title: z.string().optional(),
-  toPersonExternalId: z.string().optional(),
-  duration: z.string().optional(),
-  note: z.string().optional(),
 });
 
 export const asyncRoute =
@@ -139,10 +88,40 @@ export function parse<O>(schema: Parser<O>, body: unknown): O {
   return r.data;
 }
 
+/** Validates a query string (`?limit=0` → 400 naming `limit`). */
+export function parseQuery<O>(schema: Parser<O>, query: unknown): O {
+  const r = schema.safeParse(query);
+  if (!r.success)
+    throw new InputError(
+      'The query string is not valid; see details for each parameter.',
+      zodDetails(r.error),
+    );
+  return r.data;
+}
+
+/**
+ * Router param guard: a path id that is not a UUID is a 400 naming it, before any query (a
+ * 36-character non-UUID used to reach PostgreSQL's uuid cast and answer 500).
+ */
+export const uuidParam =
+  (name = 'id') =>
+  (_req: Request, res: Response, next: NextFunction, value: string): void => {
+    if (uuid.safeParse(value).success) return next();
+    sendError(res, 400, `The ${name} in the path must be a UUID.`, {
+      [name]: 'must be a UUID such as 3f2a1c4e-8b7d-4e21-9a0b-5c6d7e8f9a01',
+    });
+  };
+
 /** HTTP API v1 for upstream agents and integrations (bearer API key per workspace). */
 export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extra?: Router[] }): Router {
   const { pool, db } = deps.database;
+  const idempotency = createIdempotencyRepo(pool);
   const r = Router();
+
+  // The API's description is public: it names routes and fields, never a workspace's data.
+  r.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   r.use((req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -160,6 +139,15 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
       })
       .catch(next);
   });
+  r.param('id', uuidParam('id'));
+
+  r.get(
+    '/people',
+    asyncRoute(async (req, res) => {
+      const page = parseQuery(pageQuery, req.query);
+      res.json({ people: await listPeopleForApi(pool, req.workspaceId, page), ...page });
+    }),
+  );
 
   r.post(
     '/people',
@@ -168,6 +156,14 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
       const list = Array.isArray(body) ? body : [body];
       const saved = await upsertPeople(pool, req.workspaceId, list);
       res.status(200).json(Array.isArray(body) ? { people: saved } : saved[0]);
+    }),
+  );
+
+  r.get(
+    '/customers',
+    asyncRoute(async (req, res) => {
+      const page = parseQuery(pageQuery, req.query);
+      res.json({ customers: await listCustomersForApi(pool, req.workspaceId, page), ...page });
     }),
   );
 
@@ -239,6 +235,8 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
   r.patch(
     '/settings',
     asyncRoute(async (req, res) => {
+      const r0 = settingsPatchSchema.safeParse(req.body);
+      if (!r0.success) throw new SettingsValidationError(zodDetails(r0.error));
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -267,24 +265,15 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
   r.get(
     '/alerts',
     asyncRoute(async (req, res) => {
-      const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-      if (status && !['open', 'acknowledged', 'snoozed', 'resolved'].includes(status)) {
-        return sendError(res, 400, 'Unknown status filter.', {
-          status: 'must be open, acknowledged, snoozed or resolved',
-        });
-      }
-      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
-      res.json({ alerts: await listAlertsForApi(pool, req.workspaceId, status, limit) });
+      const q = parseQuery(alertsQuery, req.query);
+      res.json({ alerts: await listAlertsForApi(pool, req.workspaceId, q.status, q.limit) });
     }),
   );
 
   r.get(
     '/alerts/:id',
     asyncRoute(async (req, res) => {
-      const id = String(req.params.id);
-      if (!/^[0-9a-f-]{36}$/i.test(id))
-        return sendError(res, 404, 'No alert with this id in your workspace.');
-      const alert = await alertForApi(pool, req.workspaceId, id, true);
+      const alert = await alertForApi(pool, req.workspaceId, String(req.params.id), true);
       if (!alert) return sendError(res, 404, 'No alert with this id in your workspace.');
       res.json(alert);
     }),
@@ -294,38 +283,117 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
     '/alerts/:id/actions',
     asyncRoute(async (req, res) => {
       const id = String(req.params.id);
-      if (!/^[0-9a-f-]{36}$/i.test(id))
-        return sendError(res, 404, 'No alert with this id in your workspace.');
+      const rawKey = req.headers['idempotency-key'];
+      let key: string | undefined;
+      if (rawKey !== undefined) {
+        const k = idempotencyKeyHeader.safeParse(Array.isArray(rawKey) ? rawKey.join(',') : rawKey);
+        if (!k.success)
+          return sendError(res, 400, 'The Idempotency-Key header is not valid.', {
+            'Idempotency-Key': k.error.issues[0]!.message,
+          });
+        key = k.data;
+      }
+      // Validation comes before the key is claimed: a rejected request uses up nothing.
       const body = parse(actionSchema, req.body);
       const actor = await personByExternalId(pool, req.workspaceId, body.actorExternalId);
       if (!actor)
         return sendError(res, 400, `Unknown actor "${body.actorExternalId}".`, {
-          actorExternalId: 'no person with this externalId',
+          actorExternalId: 'no person with this externalId in your workspace',
         });
-      const eventId =
-        typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
+      if (!(await alertForApi(pool, req.workspaceId, id, false)))
+        return sendError(res, 404, 'No alert with this id in your workspace.');
+
+      if (key) {
+        const claim = await idempotency.claim({
+          workspaceId: req.workspaceId,
+          key,
+          method: 'POST',
+          route: '/api/v1/alerts/{id}/actions',
+          alertId: id,
+          action: body.action,
+          body: req.body,
+        });
+        if (claim.kind === 'replay') {
+          res.setHeader('Idempotent-Replayed', 'true');
+          const replayed = claim.body as Record<string, unknown>;
+          return void res.status(claim.status).json({ ...replayed, duplicate: true });
+        }
+        if (claim.kind === 'mismatch')
+          return sendError(
+            res,
+            422,
+            'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+            { 'Idempotency-Key': 'already used for another request', ...claim.mismatch },
+          );
+        if (claim.kind === 'in_progress') {
+          res.setHeader('Retry-After', '1');
+          return sendError(
+            res,
+            409,
+            'A request with this Idempotency-Key is still being processed; retry shortly.',
+            {
+              'Idempotency-Key': 'in progress',
+            },
+          );
+        }
+      }
+
       const { action, actorExternalId: _a, ...params } = body;
-      const result = await applyAction(deps.engine, {
-        workspaceId: req.workspaceId,
-        alertId: id,
-        action,
-        actor,
-        source: { channel: 'api', eventId },
-        params,
-      });
+      let result: Awaited<ReturnType<typeof applyAction>>;
+      try {
+        result = await applyAction(deps.engine, {
+          workspaceId: req.workspaceId,
+          alertId: id,
+          action,
+          actor,
+          source: { channel: 'api' },
+          params,
+        });
+      } catch (err) {
+        if (key) await idempotency.release(req.workspaceId, key).catch(() => {});
+        throw err;
+      }
       if (!result.ok) {
+        if (key) await idempotency.release(req.workspaceId, key);
         const status = { forbidden: 403, invalid: 400, conflict: 409, not_found: 404 }[result.code];
         return sendError(res, status, result.message, { code: result.code });
       }
       const alert = await alertForApi(pool, req.workspaceId, id, false);
-      res.json({ ok: true, message: result.message, duplicate: result.duplicate ?? false, alert });
+      const answer = { ok: true, message: result.message, duplicate: result.duplicate ?? false, alert };
+      if (key) await idempotency.complete(req.workspaceId, key, 200, answer);
+      res.json(answer);
     }),
   );
 
   // Routes of features (src/features.ts), behind the same API-key check.
   for (const x of deps.extra ?? []) r.use(x);
 
+  // Anything else under /api/v1 is a JSON 404 in the API's error shape (never Express's HTML page).
+  r.use((req: Request, res: Response) =>
+    sendError(res, 404, `No such API route: ${req.method} /api/v1${req.path}. See /api/v1/openapi.json.`, {
+      path: 'not a route of API v1',
+    }),
+  );
+
   return r;
+}
+
+/**
+ * PostgreSQL (or the embedded server) cannot be reached: a connection refused or reset, a pool
+ * checkout timing out, the server shutting down (SQLSTATE class 08, 57P01–57P03, 53300).
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  // Drizzle wraps the driver's error ("Failed query: …") in `cause`.
+  if (isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1)) return true;
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+    return true;
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  const message = String((err as { message?: unknown }).message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    message,
+  );
 }
 
 /** Turns thrown errors into the API's JSON errors (never a stack trace to the caller). */
@@ -339,6 +407,12 @@ export function apiErrorHandler(log: { error(o: object, m?: string): void }) {
       return sendError(res, 400, 'The request body is not valid JSON.');
     const status = (err as { status?: number }).status;
     if (status === 413) return sendError(res, 413, 'The request body is too large.');
+    if (status === 415) return sendError(res, 415, 'Send the request body as application/json.');
+    if (isDatabaseUnavailable(err)) {
+      log.error({ err }, 'database unavailable');
+      res.setHeader('Retry-After', '5');
+      return sendError(res, 503, 'The database is unavailable right now; retry in a few seconds.');
+    }
     log.error({ err }, 'unhandled API error');
     sendError(res, 500, 'Something went wrong on our side; it has been logged.');
   };

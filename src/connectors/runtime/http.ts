@@ -1,5 +1,13 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { HttpClient, HttpRequest, HttpResponse } from '../types.js';
 import { ConnectorError } from './errors.js';
+import { checkUrl, EgressRefused, guardedLookup } from './egress.js';
+
+/**
+ * One agent for every connector request: its `lookup` checks the address each new connection
+ * dials (egress.ts), so a DNS answer that changes to an internal address is refused at connect.
+ */
+const agent = new Agent({ connect: { lookup: guardedLookup() as never } });
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -72,11 +80,18 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
   return {
     async request(req) {
       const url = joinUrl(o.baseUrl, req.url, req.query);
+      try {
+        checkUrl(url);
+      } catch (err) {
+        if (err instanceof EgressRefused) throw new ConnectorError(err.message, 'config', 'baseUrl');
+        throw err;
+      }
       let lastReason = '';
       for (let attempt = 1; ; attempt++) {
-        let res: Response | null = null;
+        let res: Awaited<ReturnType<typeof undiciFetch>> | null = null;
         try {
-          res = await fetch(url, {
+          res = await undiciFetch(url, {
+            dispatcher: agent,
             method: req.method,
             headers: {
               accept: 'application/json',
@@ -88,6 +103,8 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
             signal: AbortSignal.timeout(o.timeoutMs ?? 60_000),
           });
         } catch (err) {
+          const cause = (err as { cause?: unknown }).cause;
+          if (cause instanceof EgressRefused) throw new ConnectorError(cause.message, 'config', 'baseUrl');
           lastReason = `network error: ${(err as Error).message}`;
         }
         if (res && res.status !== 429 && res.status < 500) return toResponse(res);
@@ -114,13 +131,13 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
   };
 }
 
-function headerMap(h: Headers): Record<string, string> {
+function headerMap(h: { forEach(cb: (v: string, k: string) => void): void }): Record<string, string> {
   const out: Record<string, string> = {};
   h.forEach((v, k) => (out[k.toLowerCase()] = v));
   return out;
 }
 
-async function toResponse(res: Response): Promise<HttpResponse> {
+async function toResponse(res: Awaited<ReturnType<typeof undiciFetch>>): Promise<HttpResponse> {
   const text = await res.text();
   let body: unknown = text;
   if (text && (res.headers.get('content-type') ?? '').includes('json')) {

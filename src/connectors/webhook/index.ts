@@ -19,23 +19,41 @@ export function signGenericWebhook(secret: string, rawBody: string | Buffer, uni
   return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: `sha256=${sig}` };
 }
 
-const date = z.union([z.string(), z.number()]).nullish();
+// Every string is bounded and free of control characters: a NUL byte is refused by PostgreSQL's
+// text type, and a 5xx makes the sender retry the same delivery forever.
+const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+const str = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(NO_CONTROL, 'must not contain control characters (such as NUL)');
+// An ISO 8601 date-time, or unix seconds; "last tuesday" is refused rather than stored as no date.
+const date = z
+  .union(
+    [
+      z.iso.datetime({ offset: true, local: true }),
+      z.iso.date(),
+      z.number().int().min(0).max(32_503_680_000),
+    ],
+    { error: () => 'must be an ISO 8601 date-time such as 2026-11-23T10:00:00Z, or unix seconds' },
+  )
+  .nullish();
 const ticket = z.object({
-  id: z.union([z.string().min(1).max(200), z.number()]),
-  subject: z.string().max(2000).default(''),
-  body: z.string().max(200_000).optional(),
-  bodyHtml: z.string().max(400_000).optional(),
-  status: z.string().max(100).nullish(),
-  priority: z.string().max(100).nullish(),
-  requesterEmail: z.string().max(320).nullish(),
-  organization: z.string().max(500).nullish(),
-  organizationId: z.string().max(200).nullish(),
-  url: z.string().max(2000).nullish(),
+  id: z.union([str(200).min(1), z.number().int().min(0)], { error: () => 'must be a string or a number' }),
+  subject: str(2000).refine((v) => v.trim().length > 0, 'is required (the ticket’s title)'),
+  body: str(200_000).optional(),
+  bodyHtml: str(400_000).optional(),
+  status: str(100).nullish(),
+  priority: str(100).nullish(),
+  requesterEmail: str(320).nullish(),
+  organization: str(500).nullish(),
+  organizationId: str(200).nullish(),
+  url: str(2000).nullish(),
   createdAt: date,
   updatedAt: date,
 });
 const payload = z.object({
-  deliveryId: z.string().min(1).max(200).optional(),
+  deliveryId: str(200).min(1).optional(),
   tickets: z.array(ticket).min(1).max(1000),
 });
 
@@ -67,10 +85,16 @@ export const webhook: ConnectorPlatform = {
   },
   parseWebhook(body) {
     const r = payload.safeParse(body);
-    if (!r.success)
+    if (!r.success) {
+      const details: Record<string, string> = {};
+      for (const i of r.error.issues) details[i.path.join('.') || '(body)'] = i.message;
       throw new WebhookParseError(
-        r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        Object.entries(details)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+        details,
       );
+    }
     return {
       deliveryId: r.data.deliveryId,
       tickets: r.data.tickets.map((t) => ({

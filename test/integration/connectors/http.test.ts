@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpClient, waitFromHeaders } from '../../../src/connectors/runtime/http.js';
 import { ConnectorError } from '../../../src/connectors/runtime/errors.js';
+import { configureEgress } from '../../../src/connectors/runtime/egress.js';
+
+// The local server is on loopback, which the SSRF guard refuses unless allowed (as in production).
+configureEgress({ allowHosts: ['127.0.0.1'] });
 
 let server: Server;
 let url = '';
