@@ -202,7 +202,7 @@ export async function runEscalation(): Promise<BenchResult> {
     notes.push(
       (headroomS >= 0
         ? `creation finished ${headroomS.toFixed(1)} s before due`
-        : `creation OVERRAN the due instant by ${(-headroomS).toFixed(1)} s: early lags include creation`) +
+        : `creation OVERRAN the due instant by ${(-headroomS).toFixed(1)} s: no lag is reported for this run`) +
         `; outbox backlog at due: ${backlog} unsent deliveries`,
     );
 
@@ -234,9 +234,12 @@ export async function runEscalation(): Promise<BenchResult> {
     // An alert that never escalated has an unbounded lag: percentiles that reach it are unknown.
     const withMissing = [...lags, ...Array<number>(Math.max(0, missing)).fill(Infinity)];
     const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
-    const p50 = finite(percentile(withMissing, 50));
-    const p99 = finite(percentile(withMissing, 99));
-    const max = missing > 0 ? null : maxOf(lags);
+    // The method needs every alert created before the due instant: otherwise early lags would
+    // include creation time. An overrun run reports no lag at all rather than a mixed figure.
+    const valid = headroomS >= 0;
+    const p50 = valid ? finite(percentile(withMissing, 50)) : null;
+    const p99 = valid ? finite(percentile(withMissing, 99)) : null;
+    const max = missing > 0 || !valid ? null : maxOf(lags);
     const dupEscalations = [...perAlert.values()].filter((n) => n > 1).length;
     const dupCards = await count(
       app,
@@ -253,7 +256,7 @@ export async function runEscalation(): Promise<BenchResult> {
     const runTimes = [...firstRun.values()];
     const spanS = runTimes.length > 1 ? (maxOf(runTimes)! - Math.min(...runTimes)) / 1000 : null;
     const perSecond = spanS ? lags.length / spanS : null;
-    const unknownLag = `> ${(WAIT_AFTER_DUE_MS / 1000).toFixed(0)} s`;
+    const unknownLag = valid ? `> ${(WAIT_AFTER_DUE_MS / 1000).toFixed(0)} s` : 'invalid: creation overran';
     notes.push(
       `${lags.length}/${total} alerts escalated` +
         (spanS ? ` over ${spanS.toFixed(1)} s` : '') +

@@ -27,6 +27,7 @@ import { createDeliveriesRepo } from './store/deliveries-repo.js';
 import { loadAlertView } from './store/alert-views.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
+import { createAlertTimerLoop, type AlertTimerLoop } from './jobs/alert-timers.js';
 import { countRequests, createMetrics, type Metrics } from './api/metrics.js';
 import { healthRoutes } from './api/health.js';
 import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
@@ -124,9 +125,18 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
     const enabled = configuredChannels(config);
     for (const g of opts.gateways ?? []) enabled.add(g.channel);
+    const runsEngine = role === 'all' || role === 'worker';
+    // Alert timers run on a claim loop over the alerts table (src/jobs/alert-timers.ts).
+    const timers: { loop?: AlertTimerLoop } = {};
     const engine: EngineDeps = {
       store: createEngineStore(database.pool),
-      scheduler: jobs.scheduler,
+      scheduler: {
+        ...jobs.scheduler,
+        alertTimerSet: async (at) => {
+          timers.loop?.wake(at);
+          await timers.loop?.publish(at);
+        },
+      },
       clock,
       enabledChannels: enabled,
       log,
@@ -193,7 +203,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
     }
 
-    const runsEngine = role === 'all' || role === 'worker';
+    const parallel = database.kind === 'server' ? Math.max(1, Math.min(8, config.DATABASE_POOL_MAX - 2)) : 1;
+    const timerLoop = await createAlertTimerLoop({
+      engine,
+      pool: database.pool,
+      run: runsEngine,
+      notifications: database.kind === 'server',
+      lanes: parallel,
+      batch: 25,
+      log,
+      onRan: (dueAt) => metrics.escalationLag.observe((Date.now() - dueAt.getTime()) / 1000),
+    });
+    timers.loop = timerLoop;
+    cleanup.unshift(() => timerLoop.close());
     if (runsEngine) {
       jobs.define(
         TIMER_JOB,
@@ -209,39 +231,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), {
         concurrency: 5,
       });
-      // Due alerts in batches: the safety net for a timer lost between commit and scheduling, and the
-      // fast path when thousands fall due at once (one Agenda job per alert alone measured p99 ≈ 10 s
-      // for 2,000 simultaneous timers). Duplicates with the per-alert jobs are fenced by the token.
-      const parallel =
-        database.kind === 'server' ? Math.max(1, Math.min(8, config.DATABASE_POOL_MAX - 2)) : 1;
-      jobs.define(
-        'alerts:sweep',
-        async () => {
-          const until = Date.now() + 50_000;
-          while (Date.now() < until) {
-            const due = (
-              await database.pool.query(
-                `SELECT id, token, next_action_at FROM alerts WHERE next_action_at <= now() AND status <> 'resolved'
-                 ORDER BY next_action_at LIMIT 200`,
-              )
-            ).rows as { id: string; token: number; next_action_at: Date }[];
-            if (due.length === 0) break;
-            let i = 0;
-            await Promise.all(
-              Array.from({ length: parallel }, async () => {
-                while (i < due.length) {
-                  const a = due[i++]!;
-                  if ((await runAlertTimer(engine, a.id, a.token)) === 'ran') {
-                    metrics.escalationLag.observe((Date.now() - a.next_action_at.getTime()) / 1000);
-                  }
-                }
-              }),
-            );
-            if (due.length < 200) break;
-          }
-        },
-        { concurrency: 1, lockLimit: 1 },
-      );
+      // Timers set before this version were Agenda jobs: TIMER_JOB above still runs them (fenced by
+      // the token). This recurring job is the safety net that wakes the claim loop.
+      jobs.define('alerts:sweep', async () => timerLoop.wake(), { concurrency: 1, lockLimit: 1 });
       jobs.define('deliveries:sweep', async () => {
         await repo.releaseExpiredLeases();
         for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.kick(deliverJob(ch));

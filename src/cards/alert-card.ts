@@ -1,4 +1,4 @@
-import { Template } from 'adaptivecards-templating';
+import { expandTemplate } from './template.js';
 import type { AlertView } from './alert-view.js';
 // The template is imported as a JSON module, so it is loaded by the module system rather than read
 // from disk: under jest (ESM) it is resolved next to this file in src/cards/templates/, and `tsc -p
@@ -20,7 +20,7 @@ const UNBOUND_EXPRESSION = /^\$\{[^}]*\}$/;
  * reach a channel.
  */
 export function renderAlertCard(view: AlertView): AdaptiveCardJson {
-  const expanded: unknown = new Template(template).expand({ $root: view });
+  const expanded: unknown = expandTemplate(template, view);
   const card = clean(expanded);
   if (!isPlainObject(card)) throw new Error('alert card template expanded to nothing');
   return card;

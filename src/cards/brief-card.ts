@@ -1,4 +1,4 @@
-import { Template } from 'adaptivecards-templating';
+import { expandTemplate } from './template.js';
 import template from './templates/brief.json' with { type: 'json' };
 
 /** What the CFO morning brief shows, already worded (built by services/brief.ts). */
@@ -11,7 +11,7 @@ export interface BriefView {
 
 /** Expands the brief template (TextBlock, FactSet, Container only: every renderer translates them). */
 export function renderBriefCard(view: BriefView): Record<string, unknown> {
-  const card = strip(new Template(template).expand({ $root: view }));
+  const card = strip(expandTemplate(template, view));
   if (!card || typeof card !== 'object') throw new Error('brief card template expanded to nothing');
   return card as Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { Template } from 'adaptivecards-templating';
+import { expandTemplate } from './template.js';
 import type { AdaptiveCardJson } from './alert-card.js';
 import reviewTemplate from './templates/csv-review.json' with { type: 'json' };
 import previewTemplate from './templates/csv-preview.json' with { type: 'json' };
@@ -48,7 +48,7 @@ export const renderCsvPreviewCard = (v: CsvPreviewView) => expand(previewTemplat
 export const renderCsvStatusCard = (v: CsvStatusView) => expand(statusTemplate, v);
 
 function expand(template: unknown, view: object): AdaptiveCardJson {
-  const card = clean(new Template(template).expand({ $root: view }));
+  const card = clean(expandTemplate(template, view));
   if (!isPlainObject(card)) throw new Error('CSV card template expanded to nothing');
   return card;
 }

@@ -36,13 +36,23 @@ export class AfterCommit {
   }
 
   async run(deps: EngineDeps): Promise<void> {
-    for (const alertId of this.cancelled) await deps.scheduler.cancel(TIMER_JOB, { alertId });
-    for (const t of this.timers)
-      await deps.scheduler.at(TIMER_JOB, t.at, {
-        alertId: t.alertId,
-        token: t.token,
-        dueAt: t.at.toISOString(),
-      });
+    if (deps.scheduler.alertTimerSet) {
+      // The timer is the alert row itself (next_action_at + token), run by the claim loop: one
+      // wake-up for the earliest instant instead of one Agenda job (a round trip) per alert.
+      // Cancelled timers need nothing: the row no longer has a next_action_at.
+      if (this.timers.length) {
+        const earliest = Math.min(...this.timers.map((t) => t.at.getTime()));
+        await deps.scheduler.alertTimerSet(new Date(earliest));
+      }
+    } else {
+      for (const alertId of this.cancelled) await deps.scheduler.cancel(TIMER_JOB, { alertId });
+      for (const t of this.timers)
+        await deps.scheduler.at(TIMER_JOB, t.at, {
+          alertId: t.alertId,
+          token: t.token,
+          dueAt: t.at.toISOString(),
+        });
+    }
     for (const r of this.reminders) await deps.scheduler.at(REMINDER_JOB, r.at, { taskId: r.taskId });
     for (const c of this.channels) await deps.scheduler.kick(deliverJob(c));
   }

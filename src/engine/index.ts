@@ -4,7 +4,14 @@ export * from './ports.js';
 export * from './settings.js';
 export * from './duration.js';
 export * from './context.js';
-export { raiseAlert, runAlertTimer, stepDueAt, type Trigger, type RaiseResult } from './alerts.js';
+export {
+  raiseAlert,
+  runAlertTimer,
+  runDueTimers,
+  stepDueAt,
+  type Trigger,
+  type RaiseResult,
+} from './alerts.js';
 export {
   applyAction,
   runReminder,

@@ -1,7 +1,7 @@
 import { inTransaction, type EngineDeps } from './context.js';
-import { evaluateUsage, onInvoice, onUsageReading } from './rules.js';
+import { onInvoice, onUsageReading, usageTrigger } from './rules.js';
 import { effectiveSettings } from './settings.js';
-import type { RaiseResult } from './alerts.js';
+import { raiseAlertsBatch, type RaiseResult, type Trigger } from './alerts.js';
 
 /** Input validation failures the API reports field by field. */
 export class InputError extends Error {
@@ -63,14 +63,37 @@ export async function ingestUsage(
       workspaceId,
       rows.map(({ customer, reading }) => ({ customerId: customer.id, ...reading })),
     );
-    const out: UsageOutcome[] = [];
-    for (const { customer, reading } of rows) {
-      if (!evaluateUsage(settings, customer, reading).crossed) {
-        out.push('below_threshold');
-        continue;
+    // Over-threshold readings: the first per customer goes through the set-based path (one set of
+    // statements for the whole batch); a second reading of the same customer in the batch is an
+    // update of the alert the first one raised, applied after it, in order.
+    const out: UsageOutcome[] = rows.map(() => 'below_threshold');
+    const first: { i: number; t: Trigger }[] = [];
+    const later: number[] = [];
+    const seen = new Set<string>();
+    rows.forEach(({ customer, reading }, i) => {
+      const t = usageTrigger(settings, customer, reading, null);
+      if (!t) return;
+      if (seen.has(customer.id)) later.push(i);
+      else {
+        seen.add(customer.id);
+        first.push({ i, t });
       }
+    });
+    const readingOf = new Map(first.map((f) => [f.t, rows[f.i]!.reading]));
+    const results = await raiseAlertsBatch(
+      deps,
+      tx,
+      after,
+      workspaceId,
+      settings,
+      first.map((f) => f.t),
+      (t, open) => usageTrigger(settings, t.customer, readingOf.get(t)!, open)!,
+    );
+    first.forEach((f, k) => (out[f.i] = results[k]!.outcome));
+    for (const i of later) {
+      const { customer, reading } = rows[i]!;
       const result = await onUsageReading(deps, tx, after, customer, reading, settings);
-      out.push(result ? result.outcome : 'below_threshold');
+      out[i] = result ? result.outcome : 'below_threshold';
     }
     return out;
   });

@@ -23,6 +23,13 @@ export interface Scheduler {
    * produce one run, in this process when it serves that job, else as one queued job.
    */
   kick(name: string): Promise<void>;
+  /**
+   * Alert timers live on the alert row (`next_action_at` + token) and are run by the due-timer
+   * claim loop (src/jobs/alert-timers.ts). When set, a committed transaction that set a timer calls
+   * this once with its earliest instant, so a sleeping loop (here or in another process) wakes up.
+   * When absent, each timer is an Agenda job (`at(TIMER_JOB, …)`).
+   */
+  alertTimerSet?(at: Date): Promise<void>;
 }
 
 /** A message for the outbox; `deliver:<channel>` jobs send them in order per alert. */
@@ -48,6 +55,24 @@ export interface NewAlert {
   escalation: Alert['escalation'];
   chainStartedAt: Date;
   now: Date;
+}
+
+/** One alert of a set-based creation: the alert after its immediate steps ran, and their effects. */
+export interface BatchAlert {
+  alert: NewAlert & {
+    /** Chosen by the engine so events and outbox rows can name it in the same statements. */
+    id: string;
+    step: number;
+    token: number;
+    nextActionAt: Date | null;
+    nextActionKind: string | null;
+  };
+  /** Its timeline events in order (`created`, then `notified`…). */
+  events: TimelineEvent[];
+  recipients: { personId: string; step: number }[];
+  deliveries: { channel: Channel; request: DeliveryRequest }[];
+  /** The cooldown row to set (the CSM), or null. */
+  cooldownPersonId: string | null;
 }
 
 export type AlertPatch = Partial<
@@ -110,6 +135,33 @@ export interface EngineTx {
   >;
   /** The open (not resolved) alert for a dedup key, locked for update. */
   openAlertForKey(workspaceId: string, dedupKey: string): Promise<Alert | null>;
+  /**
+   * Serialises writers of the same dedup keys until the transaction ends (advisory locks, taken in
+   * sorted order so two batches never deadlock). Without it two concurrent readings for one
+   * customer both find no open alert and the second insert hits the one-open-alert unique index.
+   */
+  lockDedupKeys(workspaceId: string, dedupKeys: string[]): Promise<void>;
+  /** Open alerts for many dedup keys (locked for update). */
+  openAlertsForKeys(workspaceId: string, dedupKeys: string[]): Promise<Alert[]>;
+  /** Cooldown rows for many (customer, type, person). */
+  cooldownsFor(
+    workspaceId: string,
+    keys: { customerId: string; type: AlertType; personId: string }[],
+  ): Promise<{ customerId: string; type: AlertType; personId: string; lastSentAt: Date; alertId: string }[]>;
+  /** People of a workspace by id, in one query. */
+  peopleByIds(workspaceId: string, ids: string[]): Promise<Person[]>;
+  /**
+   * Inserts many alerts in their final state after their immediate steps (one statement), with
+   * their events, recipients, cooldowns and outbox rows (one statement each).
+   */
+  insertAlertsBatch(rows: BatchAlert[]): Promise<Alert[]>;
+  /** Adds many timeline events in one statement (in the given order). */
+  addEvents(rows: { workspaceId: string; alertId: string; event: TimelineEvent }[]): Promise<void>;
+  /**
+   * Claims alerts whose timer is due at `now`, locked for this transaction and skipped by every
+   * other claimer (`FOR UPDATE SKIP LOCKED`), oldest first.
+   */
+  claimDueAlerts(now: Date, limit: number, skipIds: string[]): Promise<Alert[]>;
   /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
   lockAlert(workspaceId: string | null, alertId: string): Promise<Alert | null>;
   insertAlert(a: NewAlert): Promise<Alert>;

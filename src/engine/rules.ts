@@ -1,9 +1,9 @@
 import { autoResolveInTx } from './actions.js';
-import { raiseAlertInTx, fanOut, type RaiseResult } from './alerts.js';
+import { raiseAlertInTx, fanOut, type RaiseResult, type Trigger } from './alerts.js';
 import type { EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
 import { effectiveSettings, type WorkspaceSettings } from './settings.js';
-import type { Customer } from './types.js';
+import type { Alert, Customer } from './types.js';
 
 /** Usage threshold rule (DESIGN.md §5): percent = used / limit, compared with the tier's threshold. */
 export function evaluateUsage(
@@ -47,17 +47,34 @@ export async function onUsageReading(
     const ws = await tx.workspaceSettings(customer.workspaceId);
     settings = effectiveSettings(ws?.settings, ws?.timezone);
   }
+  const t = usageTrigger(settings, customer, reading, null);
+  if (!t) return null;
+  await tx.lockDedupKeys(customer.workspaceId, [t.dedupKey]);
+  const open = await tx.openAlertForKey(customer.workspaceId, t.dedupKey);
+  return raiseAlertInTx(deps, tx, after, open ? usageTrigger(settings, customer, reading, open)! : t);
+}
+
+export const usageDedupKey = (customer: Pick<Customer, 'id'>) => `usage_threshold:${customer.id}`;
+
+/**
+ * The alert trigger of a usage reading over its threshold (null when below). `open` is the open
+ * alert of the customer, if any: a changed percentage is then posted as an update in its thread.
+ */
+export function usageTrigger(
+  settings: WorkspaceSettings,
+  customer: Customer,
+  reading: UsageReading,
+  open: Pick<Alert, 'facts'> | null,
+): Trigger | null {
   const r = evaluateUsage(settings, customer, reading);
   if (!r.crossed) return null;
-  const dedupKey = `usage_threshold:${customer.id}`;
-  const open = await tx.openAlertForKey(customer.workspaceId, dedupKey);
   const previous = open ? Number(open.facts.percent) : null;
   const changed = previous === null || Math.round(previous) !== Math.round(r.percent);
-  return raiseAlertInTx(deps, tx, after, {
+  return {
     workspaceId: customer.workspaceId,
     customer,
     type: 'usage_threshold',
-    dedupKey,
+    dedupKey: usageDedupKey(customer),
     facts: {
       percent: r.percent,
       used: reading.used,
@@ -72,7 +89,7 @@ export async function onUsageReading(
         ? `📈 Usage update: ${fmtPct(previous!)} → ${fmtPct(r.percent)} of ${reading.metric} (${reading.used} / ${reading.limit}).`
         : null,
     cause: `usage ${fmtPct(r.percent)} ≥ ${r.threshold}%`,
-  });
+  };
 }
 
 const fmtPct = (p: number) => `${Math.round(p)}%`;
