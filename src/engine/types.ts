@@ -69,6 +69,8 @@ export interface Customer {
 export interface EscalationStep {
   role: Role;
   afterMs: number;
+  /** `afterMs` counts the recipient's working hours (`"24bh"`), not calendar time. */
+  business?: boolean;
 }
 
 export type NextActionKind = 'escalate' | 'resume' | 'wake';
