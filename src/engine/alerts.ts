@@ -125,7 +125,7 @@ export async function raiseAlertInTx(
  * Executes every step of the chain that is due at `now`, starting after `alert.step`
  * (step -1 … the first run executes step 0). Returns the alert with its next timer set.
  */
-async function runDueSteps(
+export async function runDueSteps(
   deps: EngineDeps,
   tx: EngineTx,
   after: AfterCommit,
@@ -180,7 +180,7 @@ export async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role
   return tx.peopleWithRole(alert.workspaceId, role);
 }
 
-async function executeStep(
+export async function executeStep(
   deps: EngineDeps,
   tx: EngineTx,
   after: AfterCommit,

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
+  ALL_ACTIONS,
   applyAction,
   CHANNELS,
   effectiveSettings,
@@ -17,6 +18,7 @@ import type { Database } from '../../store/database.js';
 import { alertForApi, listAlertsForApi } from '../../store/alert-views.js';
 import { personByExternalId, upsertCustomers, upsertPeople } from '../../store/directory.js';
 import { workspaceForApiKey } from '../../store/workspaces.js';
+import { escalationRoutes } from './escalation-routes.js';
 
 /** A request that passed the API-key check: every query is scoped to `workspaceId`. */
 export type Authed = Request & { workspaceId: string };
@@ -109,9 +111,7 @@ const invoiceSchema = z.object({
 });
 
 const actionSchema = z.object({
-  action: z.enum(['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'], {
-    message: 'must be one of acknowledge, log_call, schedule_follow_up, reassign, snooze, resolve',
-  }),
+  action: z.enum(ALL_ACTIONS, { message: `must be one of ${ALL_ACTIONS.join(', ')}` }),
   actorExternalId: z.string().min(1),
   outcome: z.string().optional(),
   notes: z.string().optional(),
@@ -120,6 +120,7 @@ const actionSchema = z.object({
   toPersonExternalId: z.string().optional(),
   duration: z.string().optional(),
   note: z.string().optional(),
+  fromStep: z.number().int().min(-1).optional(),
 });
 
 export const asyncRoute =
@@ -322,6 +323,7 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
     }),
   );
 
+  r.use(escalationRoutes(deps)); // issue 20: escalation dry run (src/api/v1/escalation-routes.ts)
   // Routes of features (src/features.ts), behind the same API-key check.
   for (const x of deps.extra ?? []) r.use(x);
 

@@ -84,6 +84,20 @@ afterAll(async () => {
 
 describe('working hours', () => {
   it('a first step due at 02:00 London time is held, shown on the timeline, and delivered at 09:00', async () => {
+    // The dry run at the same moment predicts the engine's hold (asserted below on the timeline).
+    const dry = await team.api.post('/api/v1/escalation/dry-run', {
+      customerExternalId: 'cust-2',
+      type: 'usage_threshold',
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.steps[0]).toMatchObject({
+      step: 1,
+      personExternalId: 'csm-1',
+      deliverVia: 'playground',
+      at: '2027-01-04T09:00:00.000Z',
+      heldBy: 'working_hours',
+    });
+    expect(dry.body.steps[1]).toMatchObject({ step: 2, personExternalId: 'mgr-1' });
     const id = await raise('cust-2'); // Globex, CSM Sam (Europe/London)
     const held = (await timeline(id)).find((e) => e.kind === 'held');
     expect(held?.details).toMatchObject({
@@ -114,6 +128,19 @@ describe('working hours', () => {
   });
 });
 
+describe('dry run', () => {
+  it('names the bad fields and stores nothing', async () => {
+    const r = await team.api.post('/api/v1/escalation/dry-run', { type: 'nope', at: 'tomorrow', extra: 1 });
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.details).sort()).toEqual(['at', 'customerExternalId', 'extra', 'type']);
+    const unknown = await team.api.post('/api/v1/escalation/dry-run', {
+      customerExternalId: 'nobody',
+      type: 'collections',
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('quiet windows', () => {
   it('on Saturday the alert above the bypass rule goes out and the other waits for Monday 00:00', async () => {
     now = new Date('2027-01-09T11:00:00Z'); // Saturday
@@ -127,6 +154,12 @@ describe('quiet windows', () => {
     await resolveAll();
     expect((await team.api.patch('/api/v1/settings', { cooldown: '0s' })).status).toBe(200);
 
+    const dry = async (c: string) =>
+      (await team.api.post('/api/v1/escalation/dry-run', { customerExternalId: c, type: 'usage_threshold' }))
+        .body.steps[0];
+    expect(await dry('cust-1')).toMatchObject({ at: now.toISOString() });
+    expect((await dry('cust-1')).heldBy).toBeUndefined();
+    expect(await dry('cust-2')).toMatchObject({ at: '2027-01-11T00:00:00.000Z', heldBy: 'quiet_window' });
     const big = await raise('cust-1'); // Northwind, ARR 100,000 ≥ 50,000
     const small = await raise('cust-2'); // Globex, no ARR
     expect((await timeline(big)).some((e) => e.kind === 'held')).toBe(false);
