@@ -5,7 +5,7 @@ import type { EngineTx } from './ports.js';
 import { durationSetting, effectiveSettings } from './settings.js';
 import {
   ACTION_LABELS,
-  ACTIONS,
+  ALL_ACTIONS,
   type ActionName,
   type ActionSource,
   type Alert,
@@ -25,6 +25,8 @@ export interface ActionParams {
   /** Snooze: how long (defaults to the workspace setting). */
   duration?: string;
   note?: string;
+  /** Escalate now: the step the actor saw (cards carry it); another step means someone was faster. */
+  fromStep?: number;
 }
 
 export interface ActionRequest {
@@ -46,7 +48,10 @@ export type ActionResult =
 
 export const CALL_OUTCOMES = ['connected', 'left_voicemail', 'no_answer', 'rescheduled', 'other'] as const;
 
-const refuse = (code: Extract<ActionResult, { ok: false }>['code'], message: string): ActionResult => ({
+export const refuse = (
+  code: Extract<ActionResult, { ok: false }>['code'],
+  message: string,
+): ActionResult => ({
   ok: false,
   code,
   message,
@@ -57,8 +62,8 @@ const refuse = (code: Extract<ActionResult, { ok: false }>['code'], message: str
  * (the alert row is locked and every update is conditional on its version) have one effect.
  */
 export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise<ActionResult> {
-  if (!(ACTIONS as readonly string[]).includes(req.action)) {
-    return refuse('invalid', `Unknown action "${req.action}". Actions: ${ACTIONS.join(', ')}.`);
+  if (!(ALL_ACTIONS as readonly string[]).includes(req.action)) {
+    return refuse('invalid', `Unknown action "${req.action}". Actions: ${ALL_ACTIONS.join(', ')}.`);
   }
   return inTransaction(deps, async (tx, after) => {
     if (
@@ -112,11 +117,17 @@ export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise
         return snooze(ctx);
       case 'resolve':
         return resolve(ctx);
+      case 'escalate_now':
+        return escalateNow(ctx);
+      case 'decline':
+        return decline(ctx);
     }
   });
 }
 
-interface Ctx {
+import { escalateNow, decline } from './policy/actions.js';
+
+export interface Ctx {
   deps: EngineDeps;
   tx: EngineTx;
   after: AfterCommit;
@@ -126,7 +137,7 @@ interface Ctx {
   settings: ReturnType<typeof effectiveSettings>;
 }
 
-async function record(
+export async function record(
   ctx: Ctx,
   kind: string,
   details: Record<string, unknown> = {},
@@ -142,16 +153,16 @@ async function record(
   });
 }
 
-async function update(ctx: Ctx, patch: Parameters<EngineTx['updateAlert']>[2]): Promise<Alert | null> {
+export async function update(ctx: Ctx, patch: Parameters<EngineTx['updateAlert']>[2]): Promise<Alert | null> {
   return ctx.tx.updateAlert(ctx.alert.id, ctx.alert.version, patch, ctx.now);
 }
 
-async function announce(ctx: Ctx, alert: Alert, text: string): Promise<void> {
+export async function announce(ctx: Ctx, alert: Alert, text: string): Promise<void> {
   await fanOut(ctx.deps, ctx.tx, ctx.after, alert, { kind: 'reply_all', alertId: alert.id, text });
   await fanOut(ctx.deps, ctx.tx, ctx.after, alert, { kind: 'update_cards', alertId: alert.id });
 }
 
-const conflict = (): ActionResult =>
+export const conflict = (): ActionResult =>
   refuse('conflict', 'Someone else changed this alert at the same moment; please look at the latest card.');
 
 /** Pauses escalation until the ack timeout (shared by Acknowledge and Log Call). */

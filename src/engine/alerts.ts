@@ -6,6 +6,7 @@ import {
   escalationSnapshot,
   type WorkspaceSettings,
 } from './settings.js';
+import { holdStep, loadPolicy, nominalDue, stepCalendar, stepHold } from './policy/engine.js';
 import { ROLE_LABELS, type Alert, type AlertType, type Customer, type Person } from './types.js';
 
 /**
@@ -249,7 +250,7 @@ export async function raiseAlertsBatch(
  * Executes every step of the chain that is due at `now`, starting after `alert.step`
  * (step -1 … the first run executes step 0). Returns the alert with its next timer set.
  */
-async function runDueSteps(
+export async function runDueSteps(
   deps: EngineDeps,
   tx: EngineTx,
   after: AfterCommit,
@@ -259,16 +260,25 @@ async function runDueSteps(
   let current = alert;
   // `step` is the last executed step; a new alert starts at -1.
   let nextIndex = alert.step + 1;
+  // Issue 20: business-hours delays and holds (working hours, quiet windows) — src/engine/policy.
+  const policy = await loadPolicy(tx, current);
+  const calendarOf = async (i: number) => {
+    const holders = current.escalation[i] ? await roleHolders(tx, current, current.escalation[i]!.role) : [];
+    return { holders, cal: stepCalendar(policy, holders) };
+  };
   while (nextIndex < current.escalation.length) {
-    const due = stepDueAt(current, nextIndex)!;
+    const { holders, cal } = await calendarOf(nextIndex);
+    const due = nominalDue(current, nextIndex, cal)!;
     if (due.getTime() > now.getTime()) break;
+    const hold = stepHold(policy, cal, holders, now);
+    if (hold) return holdStep(tx, after, current, nextIndex, hold, cal, holders, now);
     await executeStep(deps, tx, after, current, nextIndex, now);
     const updated = await tx.updateAlert(current.id, current.version, { step: nextIndex }, now);
     if (!updated) throw new Error('alert changed concurrently');
     current = updated;
     nextIndex += 1;
   }
-  const nextDue = stepDueAt(current, nextIndex);
+  const nextDue = nominalDue(current, nextIndex, (await calendarOf(nextIndex)).cal);
   const token = current.token + 1;
   const scheduled = await tx.updateAlert(
     current.id,
@@ -282,7 +292,7 @@ async function runDueSteps(
 }
 
 /** Who holds a role for this alert: the assignee, their manager, or the workspace's role holders. */
-async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Promise<Person[]> {
+export async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Promise<Person[]> {
   if (role === 'csm') {
     const p = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
     return p ? [p] : [];
@@ -295,7 +305,7 @@ async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Pr
   return tx.peopleWithRole(alert.workspaceId, role);
 }
 
-async function executeStep(
+export async function executeStep(
   deps: EngineDeps,
   tx: EngineTx,
   after: AfterCommit,

@@ -1,6 +1,12 @@
 import { formatDuration, parseDurationMs } from './duration.js';
 import { ROLES, TIERS, type EscalationStep, type Role, type Tier } from './types.js';
 import { CATEGORIES, SENTIMENTS, type Category, type SentimentLabel } from './analysis/types.js';
+import {
+  DEFAULT_POLICY,
+  mergePolicyFields,
+  parseBusinessHours,
+  type PolicySettings,
+} from './policy/settings-fields.js';
 
 /** Framing shown on a usage alert card, per tier. */
 export interface Framing {
@@ -9,7 +15,7 @@ export interface Framing {
 }
 
 /** Workspace settings as the API and chat dialogs show them (DESIGN.md §5 defaults). */
-export interface WorkspaceSettings {
+export interface WorkspaceSettings extends PolicySettings {
   usageThresholds: Record<Tier, number>;
   framing: Record<Tier, Framing>;
   collectionsOverdueDays: number;
@@ -105,6 +111,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
     categories: ['legal_threat', 'cancellation_request', 'security_concern'],
   },
   playbooks: DEFAULT_PLAYBOOKS,
+  ...DEFAULT_POLICY,
 };
 
 /** Stored settings merged over the defaults (stored values may be partial or from an older version). */
@@ -217,14 +224,19 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
         const role = step.role;
         if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || role === 'admin')
           errors[`escalation.${i}.role`] = 'must be one of csm, csm_manager, vp_cs, cfo';
-        const ms = typeof step.after === 'string' ? parseDurationMs(step.after) : null;
-        if (ms === null) errors[`escalation.${i}.after`] = 'must be a duration such as 0s, 90s, 15m or 24h';
+        // `"24bh"` counts the recipient's business hours (issue 20); it is not compared with
+        // calendar delays, whose order against it depends on the calendar.
+        const bh = typeof step.after === 'string' ? parseBusinessHours(step.after) : null;
+        const ms = bh ?? (typeof step.after === 'string' ? parseDurationMs(step.after) : null);
+        if (ms === null)
+          errors[`escalation.${i}.after`] =
+            'must be a duration such as 0s, 90s, 15m or 24h, or business hours such as 24bh';
         else if (ms > MAX_SETTING_DURATION_MS) errors[`escalation.${i}.after`] = 'must be at most 365d';
-        else if (ms < previous)
+        else if (bh === null && ms < previous)
           errors[`escalation.${i}.after`] = 'must not be earlier than the step before it';
-        else previous = ms;
+        else if (bh === null) previous = ms;
         if (ms !== null && typeof role === 'string')
-          out.push({ role: role as Role, after: formatDuration(ms) });
+          out.push({ role: role as Role, after: bh !== null ? `${ms / 3_600_000}bh` : formatDuration(ms) });
       });
       if (steps.length > 0 && isRecord(steps[0]) && steps[0].role !== 'csm' && !errors['escalation.0.role'])
         errors['escalation.0.role'] = 'the first step must notify the csm';
@@ -284,13 +296,19 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
         else next.playbooks = { ...next.playbooks, [cat]: steps.map((x: string) => x.trim()) };
       }
   }
+  mergePolicyFields(patch, next, errors);
   if (Object.keys(errors).length > 0) throw new SettingsValidationError(errors);
   return next;
 }
 
 /** The chain to snapshot onto a new alert. */
 export function escalationSnapshot(settings: WorkspaceSettings): EscalationStep[] {
-  return settings.escalation.map((s) => ({ role: s.role, afterMs: parseDurationMs(s.after) ?? 0 }));
+  return settings.escalation.map((s) => {
+    const bh = parseBusinessHours(s.after);
+    return bh !== null
+      ? { role: s.role, afterMs: bh, business: true }
+      : { role: s.role, afterMs: parseDurationMs(s.after) ?? 0 };
+  });
 }
 
 export function durationSetting(

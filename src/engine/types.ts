@@ -22,7 +22,13 @@ export const ACTIONS = [
   'snooze',
   'resolve',
 ] as const;
-export type ActionName = (typeof ACTIONS)[number];
+/**
+ * Issue 20's actions (API v1 today). Not yet card buttons: an Adaptive Card allows six top-level
+ * actions and the six above use them; see README "Escalation policy".
+ */
+export const POLICY_ACTIONS = ['escalate_now', 'decline'] as const;
+export const ALL_ACTIONS = [...ACTIONS, ...POLICY_ACTIONS] as const;
+export type ActionName = (typeof ALL_ACTIONS)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
   csm: 'CSM',
@@ -39,6 +45,8 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   reassign: 'Reassign',
   snooze: 'Snooze 24h',
   resolve: 'Mark Resolved',
+  escalate_now: 'Escalate now',
+  decline: "Decline / can't take it",
 };
 
 export interface Person {
@@ -69,6 +77,8 @@ export interface Customer {
 export interface EscalationStep {
   role: Role;
   afterMs: number;
+  /** `afterMs` counts the recipient's working hours (`"24bh"`), not calendar time. */
+  business?: boolean;
 }
 
 export type NextActionKind = 'escalate' | 'resume' | 'wake';

@@ -422,7 +422,7 @@ export function createChatServices(deps: {
           label: 'Escalation steps (one per line: role after)',
           type: 'textarea',
           value: s.escalation.map((e) => `${e.role} ${e.after}`).join('\n'),
-          hint: `roles: csm, csm_manager, vp_cs, cfo; delays like 0s, 90s, 15m, 24h`,
+          hint: `roles: csm, csm_manager, vp_cs, cfo; delays like 0s, 90s, 15m, 24h, or business hours like 24bh`,
         },
         { id: 'cooldown', label: 'Cooldown', type: 'text', value: s.cooldown, hint: 'e.g. 24h' },
         {
@@ -434,6 +434,31 @@ export function createChatServices(deps: {
         { id: 'snooze', label: 'Snooze length', type: 'text', value: s.snooze },
         { id: 'briefTime', label: 'CFO morning brief time (HH:MM)', type: 'text', value: s.briefTime },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
+        // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
+        {
+          id: 'workingHours',
+          label: 'Working hours (empty = deliver at any hour)',
+          type: 'text',
+          value: s.workingHours ?? '',
+          hint: 'e.g. Mon-Fri 09:00-18:00; default: none',
+        },
+        {
+          id: 'holidays',
+          label: 'Holidays (comma-separated dates)',
+          type: 'text',
+          value: s.holidays.join(', '),
+          hint: 'e.g. 2026-12-25, 2027-01-01; default: none',
+        },
+        {
+          id: 'quietWindows',
+          label: 'Quiet windows (one per line: days from-to)',
+          type: 'textarea',
+          value: s.quietWindows
+            .map((w) => ('days' in w ? `${w.days} ${w.from}-${w.to}` : ''))
+            .filter(Boolean)
+            .join('\n'),
+          hint: 'e.g. Sat-Sun 00:00-24:00; default: none. Bypass rule: API quietBypass',
+        },
         {
           id: 'supportRisk',
           label: 'Ticket scores that raise a support-risk alert',
@@ -552,6 +577,30 @@ export function createChatServices(deps: {
       }
       for (const k of ['cooldown', 'ackTimeout', 'snooze', 'briefTime', 'timezone'])
         if (values[k] !== undefined) patch[k] = v(k);
+      if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
+      if (values.holidays !== undefined)
+        patch.holidays = v('holidays')
+          .split(/[\s,]+/)
+          .filter(Boolean);
+      if (values.quietWindows !== undefined) {
+        // Keep the one-off windows (API only); the form edits the weekly ones.
+        const oneOff = effectiveSettings(
+          (await pool.query('SELECT settings FROM workspaces WHERE id = $1', [workspaceId])).rows[0]
+            ?.settings,
+        ).quietWindows.filter((w) => 'start' in w);
+        patch.quietWindows = [
+          ...oneOff,
+          ...v('quietWindows')
+            .split(/\n+/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .map((l) => {
+              const [days = '', span = ''] = l.split(/\s+/);
+              const [from = '', to = ''] = span.split('-');
+              return { days, from, to };
+            }),
+        ];
+      }
       if (values.supportRisk !== undefined) patch.supportRisk = parseSupportRiskForm(v('supportRisk'));
       if (values.playbooks !== undefined) patch.playbooks = parsePlaybooksForm(v('playbooks'));
       const row = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
+  ALL_ACTIONS,
   applyAction,
   effectiveSettings,
   ingestInvoice,
@@ -30,6 +31,7 @@ import {
   uuid,
 } from './validation.js';
 import { openApiDocument } from './openapi.js';
+import { escalationRoutes } from './escalation-routes.js';
 
 /** A request that passed the API-key check: every query is scoped to `workspaceId`. */
 export type Authed = Request & { workspaceId: string };
@@ -365,6 +367,7 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
     }),
   );
 
+  r.use(escalationRoutes(deps)); // issue 20: escalation dry run (src/api/v1/escalation-routes.ts)
   // Routes of features (src/features.ts), behind the same API-key check.
   for (const x of deps.extra ?? []) r.use(x);
 

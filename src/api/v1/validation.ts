@@ -76,6 +76,12 @@ export const duration = z
   .regex(/^(\d+(ms|s|m|h|d))+$/, 'must be a duration such as 90s, 15m, 24h or 2d')
   .refine((v) => (parseDurationMs(v) ?? Infinity) <= MAX_DURATION_MS, 'must be at most 365d');
 
+/** Business hours, e.g. `24bh` (escalation steps only; engine/policy counts them). */
+const businessHours = z
+  .string()
+  .max(12)
+  .regex(/^\d{1,4}bh$/, 'must be business hours such as 24bh');
+
 const timezone = line(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -154,6 +160,8 @@ export const ACTION_NAMES = [
   'reassign',
   'snooze',
   'resolve',
+  'escalate_now',
+  'decline',
 ] as const;
 
 /** One schema per action, so each action's parameters are validated and documented. */
@@ -187,6 +195,19 @@ export const actionSchema = z
         note: note.optional(),
       }),
       z.object({ action: z.literal('resolve'), ...actor, note: note.optional() }),
+      z.object({
+        action: z.literal('escalate_now'),
+        ...actor,
+        note: note.optional(),
+        fromStep: z
+          .number()
+          .int()
+          .min(-1)
+          .max(20)
+          .optional()
+          .describe('the escalation step the person saw; another current step answers 409'),
+      }),
+      z.object({ action: z.literal('decline'), ...actor, note: note.optional() }),
     ],
     {
       error: (iss) =>
@@ -216,7 +237,12 @@ export const settingsPatchSchema = z
       ackTimeout: duration.optional(),
       snooze: duration.optional(),
       escalation: z
-        .array(z.object({ role: enumOf(['csm', 'csm_manager', 'vp_cs', 'cfo'] as const), after: duration }))
+        .array(
+          z.object({
+            role: enumOf(['csm', 'csm_manager', 'vp_cs', 'cfo'] as const),
+            after: z.union([duration, businessHours]),
+          }),
+        )
         .min(1, 'must have at least one step')
         .max(10, 'at most 10 steps')
         .optional(),
@@ -234,6 +260,21 @@ export const settingsPatchSchema = z
       playbooks: z
         .partialRecord(enumOf(CATEGORIES), z.array(line(200)).max(10, 'at most 10 steps'))
         .optional(),
+      // Escalation policy (issue 20): shapes and bounds here, the rules in engine/policy.
+      workingHours: line(200).nullish(),
+      holidays: z.array(isoDate).max(366, 'at most 366 dates').optional(),
+      quietWindows: z
+        .array(z.record(line(20), line(40)))
+        .max(50, 'at most 50 windows')
+        .optional(),
+      quietBypass: z
+        .strictObject({
+          arrAtLeast: z.number().min(0).max(LIMITS.maxMoney).optional(),
+          overdueDaysAtLeast: z.number().int().min(0).max(3650).optional(),
+          categories: z.array(enumOf(CATEGORIES)).max(CATEGORIES.length).optional(),
+        })
+        .nullish(),
+      reassignResponse: duration.nullish(),
     },
     { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a setting' : undefined) },
   )
