@@ -88,7 +88,7 @@ export interface ConnectorServiceDeps {
   cancelSync?(connectorId: string): Promise<void>;
   now?: () => Date;
   http?: Partial<HttpClientOptions>;
-  log?: { warn(o: object, m?: string): void };
+  log?: { warn(o: object, m?: string): void; debug?(o: object, m?: string): void };
 }
 
 export const webhookUrlFor = (publicUrl: string, id: string) =>
@@ -357,6 +357,14 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         if (err instanceof WebhookParseError)
           return { status: 400, body: { error: `Malformed webhook: ${err.message}`, details: err.details } };
         throw err;
+      }
+      if (content.ignored) {
+        // Acknowledged so the platform does not retry it (or deactivate the webhook).
+        deps.log?.debug?.(
+          { connectorId: c.id, reason: content.ignored },
+          'webhook ignored: not a ticket change',
+        );
+        return { status: 200, body: { ok: true, ignored: content.ignored } };
       }
       const source = `connector:${c.id}`;
       if (content.deliveryId) {

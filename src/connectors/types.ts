@@ -82,6 +82,8 @@ export interface WebhookContent {
   fetchIds?: string[];
   /** A platform's delivery id, remembered so a replay changes nothing. */
   deliveryId?: string;
+  /** Set when the delivery is not about a ticket: answered 200, logged at debug, nothing fetched. */
+  ignored?: string;
 }
 
 export interface ConnectorPlatform {

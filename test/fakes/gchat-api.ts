@@ -7,14 +7,22 @@
  *   GET   /certs                                  {kid: PEM certificate} (as oauth2/v1/certs and the
  *                                                 x509 metadata of chat@system.gserviceaccount.com)
  *   POST  /v1/{parent=spaces/*}/messages          ?messageId&requestId&messageReplyOption → Message
+ *   GET   /v1/{name=spaces/*\/messages/*}          → Message
  *   PATCH /v1/{name=spaces/*\/messages/*}          ?updateMask → Message
  *   GET   /v1/spaces:findDirectMessage            ?name=users/{id} → Space | 404
  *   GET   /v1/media/{resourceName}?alt=media      the attachment's bytes
  *
- * Errors are Google's `{error: {code, message, status}}`. Threads follow the documented rules: a
- * message with thread.threadKey and a REPLY_MESSAGE_* option joins the space's thread with that key
- * (or starts it); without an option it starts a new thread. A repeated requestId returns the first
- * message instead of posting again; a repeated messageId with another requestId is ALREADY_EXISTS.
+ * Errors are Google's `{error: {code, message, status}}`. Names follow "Name a message": a message
+ * created with `messageId=client-…` still gets a server-generated `name`
+ * (`spaces/S/messages/<server id>`); the client id is echoed as `clientAssignedMessageId`, and
+ * `spaces/S/messages/client-…` is accepted wherever a message name is (get, patch).
+ * Threads follow the documented rules: in a named space a message with `thread.threadKey` or
+ * `thread.name` and a REPLY_MESSAGE_* option joins that thread (or starts one, for a new key);
+ * without an option it starts a new thread. `messageReplyOption` is "only supported in named
+ * spaces": in a DM (`spaces/DM-…` here) it is ignored and the message joins the thread named by
+ * `thread.name` (the documented way to address an existing thread); a `threadKey` alone starts a
+ * thread. A repeated requestId returns the first message instead of posting again; a repeated
+ * messageId with another requestId is ALREADY_EXISTS.
  * Sources: developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create,
  * …/patch, …/spaces/findDirectMessage, …/media/download.
  */
@@ -42,7 +50,10 @@ export interface FakeChatUser {
 }
 
 export interface FakeChatMessage {
+  /** Server-generated: spaces/{space}/messages/{server id}. */
   name: string;
+  /** The `messageId` it was created with (client-…), if any. */
+  clientAssignedMessageId: string | null;
   space: string;
   threadName: string;
   threadKey: string | null;
@@ -125,7 +136,10 @@ export interface FakeGoogleChat {
   /** Messages of a space, oldest first. */
   messagesIn(space: string): FakeChatMessage[];
   roots(space: string): FakeChatMessage[];
+  /** Replies in a root's thread; the root by its name or its client-assigned name. */
   replies(rootName: string): FakeChatMessage[];
+  /** A message by its name or `spaces/S/messages/client-…`. */
+  byName(name: string): FakeChatMessage | undefined;
   /** An uploaded attachment media.download can serve. */
   addMedia(resourceName: string, content: Buffer): void;
   /** Answers the next `count` API requests matching `match` with `status`. */
@@ -148,6 +162,14 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
   let url = '';
 
   const dmOf = (userName: string) => `spaces/DM-${userName.replace(/^users\//, '')}`;
+  const isDm = (space: string) => space.startsWith('spaces/DM-');
+  const serverId = () => `${randomBytes(8).toString('base64url')}.${randomBytes(8).toString('base64url')}`;
+  const byName = (name: string) =>
+    messages.find(
+      (m) =>
+        m.name === name ||
+        (m.clientAssignedMessageId && `${m.space}/messages/${m.clientAssignedMessageId}` === name),
+    );
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -190,21 +212,26 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
         'INVALID_ARGUMENT',
         'messageId must start with client- and be at most 63 characters',
       );
-    const id = q.messageId ?? `m${++seq}`;
-    const name = `${space}/messages/${id}`;
-    if (messages.some((m) => m.name === name)) return error(res, 409, 'ALREADY_EXISTS', `${name} exists`);
+    const clientId = q.messageId ?? null;
+    if (clientId && messages.some((m) => m.space === space && m.clientAssignedMessageId === clientId))
+      return error(res, 409, 'ALREADY_EXISTS', `${space}/messages/${clientId} exists`);
+    const name = `${space}/messages/${serverId()}`;
     const threadKey: string | null = body.thread?.threadKey ?? null;
-    const option = q.messageReplyOption ?? null;
-    let thread =
-      threadKey && option && option !== 'MESSAGE_REPLY_OPTION_UNSPECIFIED'
-        ? messages.find((m) => m.space === space && m.threadKey === threadKey)?.threadName
-        : undefined;
+    const threadName: string | null = body.thread?.name ?? null;
+    const option = isDm(space) ? null : (q.messageReplyOption ?? null);
+    const replying = isDm(space) || (option && option !== 'MESSAGE_REPLY_OPTION_UNSPECIFIED');
+    let thread: string | undefined;
+    if (replying && threadName)
+      thread = messages.find((m) => m.space === space && m.threadName === threadName)?.threadName;
+    else if (replying && threadKey && !isDm(space))
+      thread = messages.find((m) => m.space === space && m.threadKey === threadKey)?.threadName;
     if (!thread && option === 'REPLY_MESSAGE_OR_FAIL')
       return error(res, 404, 'NOT_FOUND', 'thread not found');
     const root = !thread;
     thread ??= `${space}/threads/t${++seq}`;
     const m: FakeChatMessage = {
       name,
+      clientAssignedMessageId: clientId,
       space,
       threadName: thread,
       threadKey,
@@ -213,7 +240,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
       edits: 0,
       history: [],
       requestId,
-      messageReplyOption: option,
+      messageReplyOption: q.messageReplyOption ?? null,
     };
     messages.push(m);
     send(res, 200, view(m));
@@ -223,6 +250,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
     return {
       ...m.body,
       name: m.name,
+      ...(m.clientAssignedMessageId ? { clientAssignedMessageId: m.clientAssignedMessageId } : {}),
       sender: { name: 'users/app', type: 'BOT' },
       space: { name: m.space },
       thread: { name: m.threadName, ...(m.threadKey ? { threadKey: m.threadKey } : {}) },
@@ -273,8 +301,13 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
       }
       if (req.method === 'POST' && (m = /^\/v1\/(spaces\/[^/]+)\/messages$/.exec(path)))
         return createMessage(res, m[1]!, query, (body ?? {}) as Json);
+      if (req.method === 'GET' && (m = /^\/v1\/(spaces\/[^/]+\/messages\/[^/]+)$/.exec(path))) {
+        const msg = byName(m[1]!);
+        if (!msg) return error(res, 404, 'NOT_FOUND', 'Message not found.');
+        return send(res, 200, view(msg));
+      }
       if (req.method === 'PATCH' && (m = /^\/v1\/(spaces\/[^/]+\/messages\/[^/]+)$/.exec(path))) {
-        const msg = messages.find((x) => x.name === m![1]);
+        const msg = byName(m[1]!);
         if (!msg) return error(res, 404, 'NOT_FOUND', 'Message not found.');
         const mask = (query.updateMask ?? '').split(',').filter(Boolean);
         if (!mask.length) return error(res, 400, 'INVALID_ARGUMENT', 'updateMask is required');
@@ -317,8 +350,9 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
     dmOf,
     messagesIn: (space) => messages.filter((m) => m.space === space),
     roots: (space) => messages.filter((m) => m.space === space && m.root),
+    byName,
     replies: (rootName) => {
-      const root = messages.find((m) => m.name === rootName);
+      const root = byName(rootName);
       return root ? messages.filter((m) => m.threadName === root.threadName && !m.root) : [];
     },
     addMedia: (resourceName, content) => void media.set(resourceName, content),

@@ -52,6 +52,10 @@ export interface CreateMessage {
 export interface ChatApi {
   createMessage(p: CreateMessage): Promise<{ name: string; threadName: string | null }>;
   patchMessage(name: string, updateMask: string, message: chat_v1.Schema$Message): Promise<void>;
+  /** A message's thread and texts (spaces.messages.get; the name may use the client id). */
+  getMessage(
+    name: string,
+  ): Promise<{ name: string; threadName: string | null; text: string | null; fallbackText: string | null }>;
   /** The DM space between the app and `users/{id}`; null when there is none (404). */
   findDirectMessage(userName: string): Promise<string | null>;
   /** Downloads an uploaded attachment (attachmentDataRef.resourceName). */
@@ -158,6 +162,16 @@ export function createChatApi(o: ChatApiOptions): ChatApi {
       await call('spaces.messages.patch', space, () =>
         client.spaces.messages.patch({ name, updateMask, requestBody: message }, once),
       );
+    },
+    async getMessage(name) {
+      const space = name.split('/messages/')[0]!;
+      const res = await call('spaces.messages.get', space, () => client.spaces.messages.get({ name }, once));
+      return {
+        name: String(res.data.name ?? name),
+        threadName: res.data.thread?.name ?? null,
+        text: res.data.text ?? null,
+        fallbackText: res.data.fallbackText ?? null,
+      };
     },
     async findDirectMessage(userName) {
       try {

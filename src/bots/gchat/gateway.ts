@@ -8,12 +8,13 @@ import type { CardCache } from './card-cache.js';
 import type { SpacePacer } from './pacer.js';
 
 /**
- * Message ids are the full message names `spaces/{space}/messages/client-fincelo-…`: the id is
- * client-assigned (prefix `client-`, ≤ 63 chars, unique per space), so the name is known before
- * the create answers and updates need no lookup
- * (developers.google.com/workspace/chat/create-messages#name_a_created_message).
- * Each root message starts a thread whose `threadKey` is its own client id, so a reply finds the
- * thread from the root's message id alone; replies go with REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD.
+ * Every create carries a client-assigned id (`client-…`, ≤ 63 chars, unique per space) as
+ * `messageId` and `requestId`. Chat does NOT name the message after it: the response's `name` is
+ * server-generated (`spaces/{space}/messages/{server id}`) and the client id is only echoed as
+ * `clientAssignedMessageId` (developers.google.com/workspace/chat/create-messages#name_a_created_message).
+ * The returned `name` is what we store and patch. Replies about an alert are addressed to the
+ * thread the card itself created — `thread.name` from the create response — never derived from the
+ * message name (that split escalation/ack/resolve notes into a second thread). See QUIRKS.md.
  */
 export const newClientMessageId = () => `client-fincelo-${randomBytes(16).toString('hex')}`;
 
@@ -35,8 +36,33 @@ export function cardMessageId(conversationId: string, card: Record<string, unkno
   return `client-fincelo-${h}`;
 }
 
-export const threadKeyOf = (rootMessageName: string) =>
-  rootMessageName.split('/messages/')[1] ?? rootMessageName;
+/** The client id a root card was created with: its thread key (card ids live under `/messages/`). */
+export const clientIdOf = (messageName: string) => messageName.split('/messages/')[1] ?? messageName;
+
+/**
+ * `messageReplyOption` is "only supported in named spaces" (spaces.messages.create reference); a
+ * DM (our conversations are `spaces.findDirectMessage` DMs, with `reference.user`) is addressed by
+ * `thread.name` alone.
+ */
+const isDirectMessage = (conv: { reference?: Record<string, unknown> | null }) =>
+  typeof conv.reference?.user === 'string';
+
+/** The first line of a card's fallback text, to name the alert in a reply (≤ 80 chars). */
+function labelOf(text: string | null | undefined): string | null {
+  const first = (text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
+  if (!first) return null;
+  return first.length <= 80 ? first : `${first.slice(0, 79)}…`;
+}
+
+/** Where a root card lives: its thread, and a label naming its alert. */
+interface RootInfo {
+  threadName: string | null;
+  label: string | null;
+}
+const ROOTS_MAX = 5000;
 
 /** Chat messages are limited to 32,000 bytes; text well under it. */
 const TEXT_MAX = 4000;
@@ -62,7 +88,11 @@ export function createGchatGateway(d: {
 }): ChannelGateway {
   const truncate = (t: string) => (t.length <= TEXT_MAX ? t : `${t.slice(0, TEXT_MAX - 1)}…`);
 
-  async function create(space: string, message: Record<string, unknown>, threadKey?: string) {
+  async function create(
+    space: string,
+    message: Record<string, unknown>,
+    thread?: { name?: string; threadKey?: string; named: boolean },
+  ) {
     const id = newClientMessageId();
     await d.pacer.wait(space);
     try {
@@ -70,13 +100,43 @@ export function createGchatGateway(d: {
         parent: space,
         messageId: id,
         requestId: id,
-        message: { ...message, ...(threadKey ? { thread: { threadKey } } : {}) },
-        ...(threadKey ? { messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' } : {}),
+        message: {
+          ...message,
+          ...(thread
+            ? { thread: thread.name ? { name: thread.name } : { threadKey: thread.threadKey } }
+            : {}),
+        },
+        ...(thread?.named ? { messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' } : {}),
       });
       return r.name;
     } catch (err) {
       throw toDeliveryError(err);
     }
+  }
+
+  // Root card → its thread and label. Filled when the card is posted; after a restart (or for a
+  // card stored before thread names were kept) the card is read back once with spaces.messages.get.
+  const roots = new Map<string, RootInfo>();
+  const rememberRoot = (name: string, info: RootInfo) => {
+    roots.delete(name);
+    roots.set(name, info);
+    if (roots.size > ROOTS_MAX) roots.delete(roots.keys().next().value!);
+  };
+  async function rootInfo(name: string): Promise<RootInfo> {
+    const known = roots.get(name);
+    if (known) return known;
+    let info: RootInfo;
+    try {
+      const m = await d.api.getMessage(name);
+      info = { threadName: m.threadName, label: labelOf(m.fallbackText ?? m.text) };
+    } catch (err) {
+      if (err instanceof ChatApiError && err.status === 404) {
+        // The card was deleted: reply under the key it was created with (a client id) if any.
+        info = { threadName: null, label: null };
+      } else throw toDeliveryError(err);
+    }
+    rememberRoot(name, info);
+    return info;
   }
 
   const cardsV2 = (msg: CardMessage, cardId: string) => [{ cardId, card: renderGchatCard(msg.card) }];
@@ -97,28 +157,28 @@ export function createGchatGateway(d: {
     },
     async postCard(conv, msg) {
       const id = cardMessageId(conv.id, msg.card);
+      const named = !isDirectMessage(conv);
       await d.pacer.wait(conv.externalId);
-      let name: string;
+      let created: { name: string; threadName: string | null };
       try {
-        // A new thread keyed by the card's own id; every update about it replies under that key.
-        name = (
-          await d.api.createMessage({
-            parent: conv.externalId,
-            messageId: id,
-            requestId: id,
-            messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD',
-            message: {
-              fallbackText: truncate(msg.text),
-              cardsV2: cardsV2(msg, 'alert'),
-              thread: { threadKey: id },
-            },
-          })
-        ).name;
+        // A new thread, keyed by the card's own client id; every update about it replies there.
+        created = await d.api.createMessage({
+          parent: conv.externalId,
+          messageId: id,
+          requestId: id,
+          ...(named ? { messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' as const } : {}),
+          message: {
+            fallbackText: truncate(msg.text),
+            cardsV2: cardsV2(msg, 'alert'),
+            thread: { threadKey: id },
+          },
+        });
       } catch (err) {
         throw toDeliveryError(err);
       }
-      d.cards.remember(name, msg.card);
-      return { messageId: name };
+      rememberRoot(created.name, { threadName: created.threadName, label: labelOf(msg.text) });
+      d.cards.remember(created.name, msg.card);
+      return { messageId: created.name };
     },
     async updateCard(conv, messageId, msg) {
       await d.pacer.wait(conv.externalId);
@@ -134,9 +194,20 @@ export function createGchatGateway(d: {
       d.cards.remember(messageId, msg.card);
     },
     async postReply(conv, rootMessageId, text) {
-      return {
-        messageId: await create(conv.externalId, { text: truncate(text) }, threadKeyOf(rootMessageId)),
-      };
+      const named = !isDirectMessage(conv);
+      const root = await rootInfo(rootMessageId);
+      // A card named by its client id (older rows) still has that id as its thread key.
+      const key = clientIdOf(rootMessageId);
+      const thread = root.threadName
+        ? { name: root.threadName, named }
+        : key.startsWith('client-')
+          ? { threadKey: key, named }
+          : undefined;
+      // In a DM the reference does not promise threaded replies (DMs are UNTHREADED_MESSAGES
+      // spaces, messageReplyOption is named-space only), so the reply also names its alert: read
+      // flat, the DM still shows which alert each line belongs to.
+      const body = !named && root.label ? `↳ ${root.label}\n${text}` : text;
+      return { messageId: await create(conv.externalId, { text: truncate(body) }, thread) };
     },
     async postText(conv, text) {
       return { messageId: await create(conv.externalId, { text: truncate(text) }) };

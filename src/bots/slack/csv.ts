@@ -25,7 +25,7 @@ import { isCsvAction, type CsvActionData, type CsvReply } from '../../services/c
 import { slackErrorCode } from './errors.js';
 import { actingPerson, type SlackListenerDeps } from './listener-deps.js';
 import { tellUser } from './notify.js';
-import { createSeenEvents } from './events.js';
+import { createSeenEvents, isFileShare } from './events.js';
 
 export const CSV_MAPPING_MODAL = 'fincelo_csv_mapping';
 const CSV_ACTION_IDS = /^csv:(review|mapping|preview|import|cancel)$/;
@@ -171,8 +171,10 @@ export function registerCsvImport(app: App, d: SlackListenerDeps, o: { apiUrl?: 
     }
   };
 
-  app.event('message', async ({ event, body, client, context }) => {
-    if (event.subtype !== 'file_share' || !seen.firstTime((body as { event_id?: string }).event_id)) return;
+  app.event('message', async ({ event: raw, body, client, context }) => {
+    // Narrowed by hand: the no-subtype share is typed as a GenericMessageEvent, not a file share.
+    const event = raw as typeof raw & { user?: string; channel: string; ts: string };
+    if (!isFileShare(event) || !seen.firstTime((body as { event_id?: string }).event_id)) return;
     const files = ((event as { files?: SlackFile[] }).files ?? []).filter(isCsvFile);
     if (!files.length || !event.user) return;
     const channel = event.channel;

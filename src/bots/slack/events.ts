@@ -25,6 +25,17 @@ export function createSeenEvents(max = 5000): { firstTime(id: string | undefined
   };
 }
 
+/**
+ * A person sharing files: `subtype: "file_share"`, or — as the event reference prints it
+ * (docs.slack.dev/reference/events/message/file_share, api.slack.com/events/message/file_share) —
+ * a plain `message` with a `files` array, no `subtype` key and `bot_id: null`. A bot's own file
+ * message (bot_id set) is not one.
+ */
+export function isFileShare(event: { subtype?: string; files?: unknown; bot_id?: unknown }): boolean {
+  if (event.subtype === 'file_share') return true;
+  return event.subtype === undefined && Array.isArray(event.files) && event.files.length > 0 && !event.bot_id;
+}
+
 export function registerEvents(app: App, d: SlackListenerDeps): void {
   const seen = createSeenEvents();
   const eventId = (body: unknown) => (body as { event_id?: string }).event_id;
@@ -33,6 +44,8 @@ export function registerEvents(app: App, d: SlackListenerDeps): void {
     if (!seen.firstTime(eventId(body))) return;
     // Only what a person types in the bot's DM: no edits/joins (subtypes), no bot messages.
     if (event.channel_type !== 'im' || event.subtype !== undefined || 'bot_id' in event) return;
+    // A file shared without a subtype (the documented shape) is the CSV flow's, not a command.
+    if (isFileShare(event as { files?: unknown })) return;
     const text = (event.text ?? '').trim();
     const workspaceId = await d.identity.workspaceForTeam((body as { team_id?: string }).team_id);
     if (!workspaceId || !event.user) return;

@@ -1,21 +1,35 @@
 /** How a column writes its dates; `auto` guesses per value where unambiguous. */
 export type DayOrder = 'mdy' | 'dmy';
 
-const MONTHS: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  sept: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
+/**
+ * Month names and abbreviations as exports print them in English, Spanish, French, German and
+ * Portuguese (Jira `10/nov/25`, `22/Sep/25`; Freshdesk/HappyFox `09 Oct 2025`), looked up in lower
+ * case without accents or a trailing dot (`févr.` → `fevr`, `März` → `marz`).
+ */
+const MONTH_NAMES: [number, string[]][] = [
+  [1, ['jan', 'january', 'ene', 'enero', 'janv', 'janvier', 'januar', 'jän', 'janeiro']],
+  [2, ['feb', 'february', 'febrero', 'fév', 'févr', 'février', 'februar', 'fev', 'fevereiro']],
+  [3, ['mar', 'march', 'marzo', 'mars', 'mär', 'märz', 'mrz', 'março']],
+  [4, ['apr', 'april', 'abr', 'abril', 'avr', 'avril']],
+  [5, ['may', 'mayo', 'mai', 'maio']],
+  [6, ['jun', 'june', 'junio', 'juin', 'juni', 'junho']],
+  [7, ['jul', 'july', 'julio', 'juil', 'juillet', 'juli', 'julho']],
+  [8, ['aug', 'august', 'ago', 'agosto', 'août', 'aout']],
+  [9, ['sep', 'sept', 'september', 'septiembre', 'set', 'septembre', 'setembro']],
+  [10, ['oct', 'october', 'octubre', 'octobre', 'okt', 'oktober', 'out', 'outubro']],
+  [11, ['nov', 'november', 'noviembre', 'novembre', 'novembro']],
+  [12, ['dec', 'december', 'dic', 'diciembre', 'déc', 'décembre', 'dez', 'dezember', 'dezembro']],
+];
+const foldMonth = (m: string) =>
+  m
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+const MONTHS: Record<string, number> = Object.fromEntries(
+  MONTH_NAMES.flatMap(([n, names]) => names.map((name) => [foldMonth(name), n])),
+);
+const MONTH = '(\\p{L}{3,10}\\.?)';
 
 /**
  * Zone offsets with one cached formatter per zone: building an Intl.DateTimeFormat costs far more
@@ -86,7 +100,7 @@ function wall(
 
 function hour12(h: number, ampm: string | undefined): number {
   if (!ampm) return h;
-  const pm = ampm.toLowerCase() === 'pm';
+  const pm = ampm.toLowerCase().replace(/\./g, '') === 'pm';
   if (h === 12) return pm ? 12 : 0;
   return pm ? h + 12 : h;
 }
@@ -97,7 +111,20 @@ const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 const ISO_LOCAL =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:\s*(?:UTC|GMT|Z))?$/i;
 /** Jira: `09/Oct/25 1:42 PM` (also with a 4-digit year, or 24-hour). */
-const JIRA = /^(\d{1,2})\/([A-Za-z]{3,4})\/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const JIRA = new RegExp(
+  `^(\\d{1,2})\\/${MONTH}\\/(\\d{2,4})(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp]\\.?[Mm]\\.?)?)?$`,
+  'u',
+);
+/** Freshdesk, HappyFox and report exports: `09 Oct 2025 01:42 PM`, `9-Oct-2025 13:42`, `9 oct. 2025`. */
+const DAY_MONTH = new RegExp(
+  `^(\\d{1,2})[ -]${MONTH}[ -](\\d{2,4}),?(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp]\\.?[Mm]\\.?)?)?$`,
+  'u',
+);
+/** US long form: `Oct 9, 2025 1:42 PM`, `October 09 2025`. */
+const MONTH_DAY = new RegExp(
+  `^${MONTH} (\\d{1,2}),? (\\d{4}),?(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp]\\.?[Mm]\\.?)?)?$`,
+  'u',
+);
 /** 10/9/2025 1:42 PM, 09.10.2025 13:42, 9-10-2025 — the day order decides. */
 const NUMERIC =
   /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
@@ -134,9 +161,9 @@ export function parseDate(raw: string, opts: DateParseOptions): Date | null {
     );
     return date;
   }
-  m = JIRA.exec(v);
+  m = JIRA.exec(v) ?? DAY_MONTH.exec(v);
   if (m) {
-    const mo = MONTHS[m[2]!.toLowerCase()];
+    const mo = MONTHS[foldMonth(m[2]!)];
     if (!mo) return null;
     return wall(
       fullYear(+m[3]!),
@@ -147,6 +174,12 @@ export function parseDate(raw: string, opts: DateParseOptions): Date | null {
       +(m[6] ?? 0),
       opts.timeZone,
     );
+  }
+  m = MONTH_DAY.exec(v);
+  if (m) {
+    const mo = MONTHS[foldMonth(m[1]!)];
+    if (!mo) return null;
+    return wall(+m[3]!, mo, +m[2]!, hour12(+(m[4] ?? 0), m[7]), +(m[5] ?? 0), +(m[6] ?? 0), opts.timeZone);
   }
   m = NUMERIC.exec(v);
   if (m) {
@@ -172,7 +205,13 @@ export function parseDate(raw: string, opts: DateParseOptions): Date | null {
 /** True when the cell looks like a date (content-based mapping). */
 export function looksLikeDate(raw: string): boolean {
   const v = raw.trim();
-  return ISO_ZONED.test(v) || ISO_LOCAL.test(v) || JIRA.test(v) || NUMERIC.test(v);
+  return (
+    ISO_ZONED.test(v) ||
+    ISO_LOCAL.test(v) ||
+    NUMERIC.test(v) ||
+    [JIRA, DAY_MONTH].some((re) => MONTHS[foldMonth(re.exec(v)?.[2] ?? '')] !== undefined) ||
+    MONTHS[foldMonth(MONTH_DAY.exec(v)?.[1] ?? '')] !== undefined
+  );
 }
 
 /**

@@ -94,6 +94,35 @@ export const CSV_FORMATS: CsvFormat[] = [
     },
   },
   {
+    // Jira Cloud "Export CSV (all fields)" with the exporting user's language set to Spanish:
+    // the column names are translated, the values and date format (`10/nov/25 4:51 PM`) are not
+    // (the corpus' jira-cloud-es-all-fields.csv, fleetbase/fleetbase Jira.csv).
+    id: 'jira',
+    label: 'Jira (Spanish)',
+    signature: [
+      'Resumen',
+      'Clave de incidencia',
+      'ID de la incidencia',
+      'Tipo de Incidencia',
+      'Estado',
+      'Creada',
+      'Actualizada',
+      'Informador',
+    ],
+    fields: {
+      externalId: ['Clave de incidencia', 'ID de la incidencia'],
+      subject: ['Resumen'],
+      body: ['Descripción'],
+      status: ['Estado'],
+      priority: ['Prioridad'],
+      organization: ['Campo personalizado (Organizaciones)', 'Organizaciones'],
+      createdAt: ['Creada'],
+      updatedAt: ['Actualizada'],
+      comments: ['Comentario'],
+      tags: ['Etiquetas'],
+    },
+  },
+  {
     // Synthetic (KQL report labels; no published export).
     id: 'kayako',
     label: 'Kayako',

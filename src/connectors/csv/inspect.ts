@@ -1,6 +1,6 @@
 import { decodeSlice, encodingLabel, sniffEncoding, type SniffedEncoding } from './decode.js';
 import { DELIMITER_NAMES, detectDelimiter, type Delimiter } from './delimiter.js';
-import { inferDayOrder, type DayOrder } from './dates.js';
+import { inferDayOrder, parseDate, type DayOrder } from './dates.js';
 import { CsvFileError, checkSize } from './errors.js';
 import { TICKET_FIELDS, type ColumnMapping, type TicketField } from './fields.js';
 import { detectFormat, formatById } from './formats.js';
@@ -82,7 +82,11 @@ export async function analyseCsv(buf: Buffer): Promise<CsvAnalysis> {
       `The file has a header (${headers.length} columns) but no ticket rows. Check the export's filters and export again.`,
     );
   const format = detectFormat(headers);
-  const mapping = format ? formatMapping(format, headers, samples) : guessMapping(headers, samples);
+  const mapping = unreadDatesDropped(
+    format ? formatMapping(format, headers, samples) : guessMapping(headers, samples),
+    headers,
+    samples,
+  );
   return {
     sizeBytes: buf.length,
     encoding,
@@ -96,6 +100,24 @@ export async function analyseCsv(buf: Buffer): Promise<CsvAnalysis> {
     rowCount,
     dayOrders: dayOrdersOf(headers, samples, mapping, format?.dayOrder),
   };
+}
+
+/**
+ * A date column none of whose sampled values parse is left unmapped (the review card shows it so,
+ * and it can be mapped by hand): otherwise one date format we do not read would skip every row of
+ * the file. A column that parses but has one bad value still skips that row, naming it.
+ */
+function unreadDatesDropped(mapping: ColumnMapping, headers: string[], samples: string[][]): ColumnMapping {
+  const out = { ...mapping };
+  for (const f of ['createdAt', 'updatedAt'] as const) {
+    const col = out[f]?.column;
+    if (!col) continue;
+    const i = headers.indexOf(col);
+    const values = samples.map((r) => (r[i] ?? '').trim()).filter(Boolean);
+    if (values.length && values.every((v) => !parseDate(v, { timeZone: 'UTC', dayOrder: 'dmy' })))
+      delete out[f];
+  }
+  return out;
 }
 
 /** Excel pads short rows with empty cells; those are not ragged. */

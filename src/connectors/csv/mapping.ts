@@ -2,7 +2,13 @@ import { looksLikeDate } from './dates.js';
 import type { CsvFormat } from './formats.js';
 import { TICKET_FIELDS, type ColumnMapping, type TicketField } from './fields.js';
 
-/** What people call each field in custom exports and spreadsheets. */
+/**
+ * What people call each field in custom exports and spreadsheets, and the column names of the
+ * Jira, Zendesk and Freshdesk exports in English, Spanish, French, German and Portuguese (a user's
+ * export comes in their interface language). First names first: an exact match on an earlier
+ * name beats one on a later name (ServiceNow's `priority` beats `urgency`). Written with their
+ * accents; matching also accepts the name without them (see nameScore).
+ */
 const SYNONYMS: Record<TicketField, string[]> = {
   externalId: [
     'id',
@@ -13,15 +19,66 @@ const SYNONYMS: Record<TicketField, string[]> = {
     'number',
     'case number',
     'case id',
-    'key',
     'issue key',
+    'key',
+    'issue id',
     'reference',
     'ref',
+    // es / fr / de / pt
+    'clave de incidencia',
+    'id de la incidencia',
+    'id del ticket',
+    'número de ticket',
+    'clé de ticket',
+    'clé',
+    'id du ticket',
+    'numéro de ticket',
+    'vorgangsschlüssel',
+    'vorgangs id',
+    'ticket nr',
+    'ticketnummer',
+    'chave do item',
+    'id do item',
+    'id do ticket',
+    'número do ticket',
   ],
-  subject: ['subject', 'title', 'summary', 'short description', 'topic', 'headline'],
-  body: ['description', 'body', 'message', 'content', 'details', 'text', 'problem'],
-  status: ['status', 'state', 'ticket status'],
-  priority: ['priority', 'severity', 'urgency'],
+  subject: [
+    'subject',
+    'title',
+    'summary',
+    'short description',
+    'topic',
+    'headline',
+    'resumen',
+    'asunto',
+    'título',
+    'résumé',
+    'sujet',
+    'objet',
+    'titre',
+    'zusammenfassung',
+    'betreff',
+    'titel',
+    'resumo',
+    'assunto',
+  ],
+  body: [
+    'description',
+    'body',
+    'message',
+    'content',
+    'details',
+    'text',
+    'problem',
+    'descripción',
+    'mensaje',
+    'beschreibung',
+    'nachricht',
+    'descrição',
+    'mensagem',
+  ],
+  status: ['status', 'state', 'ticket status', 'estado', 'statut', 'état', 'estado do ticket'],
+  priority: ['priority', 'severity', 'urgency', 'prioridad', 'priorité', 'priorität', 'prioridade'],
   requesterEmail: [
     'email',
     'requester email',
@@ -31,6 +88,15 @@ const SYNONYMS: Record<TicketField, string[]> = {
     'reporter email',
     'e mail',
     'requester',
+    'correo electrónico',
+    'correo',
+    'correo del solicitante',
+    'e mail du demandeur',
+    'adresse e mail',
+    'courriel',
+    'e mail adresse',
+    'e mail des anfragenden',
+    'e mail do solicitante',
   ],
   organization: [
     'organization',
@@ -42,17 +108,48 @@ const SYNONYMS: Record<TicketField, string[]> = {
     'client',
     'account name',
     'company name',
+    'organización',
+    'organizaciones',
+    'empresa',
+    'nombre de la empresa',
+    'société',
+    'entreprise',
+    'nom de la société',
+    'organisationen',
+    'firma',
+    'unternehmen',
+    'firmenname',
+    'organização',
+    'organizações',
+    'nome da empresa',
   ],
   createdAt: [
     'created',
     'created at',
     'created date',
+    'created time',
     'creation date',
     'opened',
     'date opened',
     'opened at',
     'submitted',
     'date',
+    'creada',
+    'creado',
+    'fecha de creación',
+    'hora de creación',
+    'créé',
+    'créée',
+    'date de création',
+    'heure de création',
+    'erstellt',
+    'erstellungsdatum',
+    'erstellt am',
+    'erstellungszeit',
+    'criado',
+    'criada',
+    'data de criação',
+    'hora de criação',
   ],
   updatedAt: [
     'updated',
@@ -62,16 +159,65 @@ const SYNONYMS: Record<TicketField, string[]> = {
     'last modified',
     'last update',
     'updated date',
+    'last updated time',
+    'actualizada',
+    'actualizado',
+    'última actualización',
+    'hora de la última actualización',
+    'mis à jour',
+    'mise à jour',
+    'dernière mise à jour',
+    'aktualisiert',
+    'zuletzt aktualisiert',
+    'atualizado',
+    'atualizada',
+    'última atualização',
   ],
-  comments: ['comments', 'comment', 'notes', 'replies', 'conversation'],
-  tags: ['tags', 'tag', 'labels', 'label'],
+  comments: [
+    'comments',
+    'comment',
+    'notes',
+    'replies',
+    'conversation',
+    'comentario',
+    'comentarios',
+    'commentaire',
+    'commentaires',
+    'kommentar',
+    'kommentare',
+    'comentário',
+    'comentários',
+  ],
+  tags: [
+    'tags',
+    'tag',
+    'labels',
+    'label',
+    'etiquetas',
+    'etiqueta',
+    'étiquettes',
+    'schlagwörter',
+    'stichwörter',
+  ],
 };
 
+/** Lower case, punctuation → spaces; accents kept (ó, é, ü, ç are letters here). */
 const normHeader = (h: string) =>
   h
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+/** The same without accents: `descripción` → `descripcion`, `priorität` → `prioritat`. */
+const fold = (h: string) => h.normalize('NFD').replace(/\p{M}+/gu, '');
+
+/**
+ * Vendor wrappers around a custom field's own name (`Custom field (Epic Status)`, `Campo
+ * personalizado (…)`, `Champ personnalisé (…)`, `Benutzerdefiniertes Feld (…)`): such a column is
+ * never the vendor's own field, so its name counts for little.
+ */
+const CUSTOM_FIELD =
+  /^(custom field|campo personalizado|champ personnalis[eé]|benutzerdefiniertes feld|campo personalizado)\s*\(/i;
 
 function bigrams(s: string): string[] {
   const t = s.replace(/ /g, '');
@@ -101,15 +247,28 @@ function dice(a: string, b: string): number {
 export function nameScore(field: TicketField, header: string): number {
   const h = normHeader(header);
   if (!h) return 0;
+  const hf = fold(h);
+  const words = hf.split(' ');
   let best = 0;
-  for (const syn of SYNONYMS[field]) {
-    if (h === syn) return 1;
-    const words = h.split(' ');
-    const synWords = syn.split(' ');
+  const synonyms = SYNONYMS[field];
+  for (let i = 0; i < synonyms.length; i++) {
+    const syn = normHeader(synonyms[i]!);
+    // The field's own name: exact with its accents, a hair lower without them (so `Descripción`
+    // beats a `Descripcion` column, and both beat a name that merely contains a synonym).
+    const rank = Math.max(0.9, 1 - 0.004 * i);
+    if (h === syn) return rank;
+    const sf = fold(syn);
+    if (hf === sf) {
+      best = Math.max(best, rank - 0.02);
+      continue;
+    }
+    const synWords = sf.split(' ');
+    // Containing a synonym ("Parent summary", "Epic Status") is a weaker sign than being one.
     if (synWords.every((w) => words.includes(w)))
-      best = Math.max(best, 0.85 - 0.05 * (words.length - synWords.length));
-    best = Math.max(best, dice(h, syn) * 0.8);
+      best = Math.max(best, 0.75 - 0.05 * (words.length - synWords.length));
+    best = Math.max(best, dice(hf, sf) * 0.7);
   }
+  if (CUSTOM_FIELD.test(header.trim())) best *= 0.5;
   return Math.max(0, best);
 }
 
@@ -142,7 +301,10 @@ export function contentScore(field: TicketField, values: string[]): number {
     case 'priority':
       return frac((v) => v.length <= 30 && !EMAIL.test(v) && !looksLikeDate(v)) * (distinct <= 20 ? 1 : 0.3);
     case 'organization':
-      return frac((v) => !EMAIL.test(v) && !looksLikeDate(v) && v.length <= 100);
+      // A name has letters: counts (`reopen_count`), amounts and ids are never an organisation.
+      return frac(
+        (v) => !EMAIL.test(v) && !looksLikeDate(v) && v.length <= 100 && /\p{L}/u.test(v) && !ID.test(v),
+      );
     case 'comments':
     case 'tags':
       return frac((v) => /[a-z]/i.test(v)) * 0.8;

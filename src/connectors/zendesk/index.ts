@@ -58,6 +58,13 @@ function mapTickets(
 }
 
 /** Zendesk Support (see QUIRKS.md beside this file). */
+/**
+ * Event-subscription types that change a ticket: `zen:event-type:ticket.*` and the messaging
+ * ticket events (`zen:event-type:messaging_ticket.message_added`, whose subject is also
+ * `zen:ticket:<id>`). Source: developer.zendesk.com/api-reference/webhooks/event-types/.
+ */
+const TICKET_EVENT = /^zen:event-type:(messaging_)?ticket\./;
+
 export const zendesk: ConnectorPlatform = {
   id: 'zendesk',
   label: 'Zendesk',
@@ -188,21 +195,35 @@ export const zendesk: ConnectorPlatform = {
   },
 
   parseWebhook(body, req) {
-    // Event subscriptions: {type: "zen:event-type:ticket.*", id, detail: {id, …}}; trigger webhooks
-    // carry the body the admin wrote, which we document as {"ticket_id": "{{ticket.id}}"}.
+    // Event subscriptions: {type: "zen:event-type:…", subject: "zen:ticket:<id>" | "zen:user:<id>" …,
+    // id, detail: {id, …}}; trigger webhooks carry the body the admin wrote, which we document as
+    // {"ticket_id": "{{ticket.id}}"}. Only ticket events name a ticket in detail.id: a user,
+    // organization or other event's detail.id is that object's id (QUIRKS.md).
     const b = body as Record<string, unknown> | null;
     if (!b || typeof b !== 'object' || Array.isArray(b))
       throw new WebhookParseError('expected a JSON object');
-    const detail = b.detail as { id?: unknown } | undefined;
-    const id = detail?.id ?? b.ticket_id ?? (b.ticket as { id?: unknown } | undefined)?.id;
-    if (id === undefined || id === null || !/^\d+$/.test(String(id)))
-      throw new WebhookParseError(
-        'no ticket id: expected detail.id (event subscription) or ticket_id (trigger)',
-      );
     const deliveryId =
       (typeof b.id === 'string' && b.id) ||
       header(req.headers, 'x-zendesk-webhook-invocation-id') ||
       undefined;
+    let id: unknown;
+    if (typeof b.type === 'string' && b.type.startsWith('zen:event-type:')) {
+      const subject = typeof b.subject === 'string' ? b.subject : '';
+      const ticket = /^zen:ticket:(\d+)$/.exec(subject);
+      if (!TICKET_EVENT.test(b.type) || !ticket)
+        return {
+          tickets: [],
+          deliveryId,
+          ignored: `${b.type} (${subject || 'no subject'}) is not a ticket change`,
+        };
+      id = ticket[1];
+    } else {
+      id = b.ticket_id ?? (b.ticket as { id?: unknown } | undefined)?.id;
+    }
+    if (id === undefined || id === null || !/^\d+$/.test(String(id)))
+      throw new WebhookParseError(
+        'no ticket id: expected subject zen:ticket:<id> (event subscription) or ticket_id (trigger)',
+      );
     return { tickets: [], fetchIds: [String(id)], deliveryId };
   },
 

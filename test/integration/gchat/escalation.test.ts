@@ -1,8 +1,9 @@
 /**
  * The escalation scenario driven entirely through Google Chat: Sam adds the app (his DM captured
- * from ADDED_TO_SPACE) → usage in through the API → card in Sam's DM on the fake Chat API, in a
- * thread keyed by its client-assigned id → escalation to the manager's DM (spaces.findDirectMessage)
- * with a reply in Sam's thread → Acknowledge clicked (signed CARD_CLICKED, answered with
+ * from ADDED_TO_SPACE) → usage in through the API → card in Sam's DM on the fake Chat API (a
+ * server-generated name, the client id echoed as clientAssignedMessageId, its own thread) →
+ * escalation to the manager's DM (spaces.findDirectMessage) with a reply in the card's thread,
+ * addressed by the thread.name the create returned and naming the alert → Acknowledge clicked (signed CARD_CLICKED, answered with
  * UPDATE_MESSAGE; a redelivered click has no second effect) → resumes → the VP resolves from her
  * card → every root in its final state, then silence.
  */
@@ -72,12 +73,15 @@ describe('escalation through Google Chat', () => {
     });
     expect(usage.body.outcome).toBe('created');
 
-    // The card in Sam's DM, as cardsV2, with a client-assigned id, a requestId and its own thread key.
+    // The card in Sam's DM, as cardsV2: a client-assigned id (also the requestId and its thread
+    // key) that Chat only echoes, under a server-generated name. No messageReplyOption in a DM.
     const card = await eventually(async () => root(dm('sam')));
-    expect(card.name).toMatch(/^spaces\/DM-201\/messages\/client-fincelo-[0-9a-f]{32}$/);
-    expect(card.requestId).toBe(card.name.split('/messages/')[1]);
+    expect(card.clientAssignedMessageId).toMatch(/^client-fincelo-[0-9a-f]{32}$/);
+    expect(card.name).toMatch(/^spaces\/DM-201\/messages\//);
+    expect(card.name).not.toContain('client-');
+    expect(card.requestId).toBe(card.clientAssignedMessageId);
     expect(card.threadKey).toBe(card.requestId);
-    expect(card.messageReplyOption).toBe('REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
+    expect(card.messageReplyOption).toBeNull();
     const text = cardText(card);
     expect(text).toContain('Northwind');
     expect(text).toContain('Expansion Opportunity');
@@ -100,8 +104,11 @@ describe('escalation through Google Chat', () => {
     const escalated = await eventually(async () =>
       fake.replies(card.name).find((m) => String(m.body.text).includes('Escalated to Dana Manager')),
     );
-    expect(escalated.threadKey).toBe(card.threadKey);
-    expect(escalated.messageReplyOption).toBe('REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
+    // In the card's own thread (by thread.name), and naming the alert for a DM read flat.
+    expect(escalated.threadName).toBe(card.threadName);
+    expect(escalated.body.thread).toEqual({ name: card.threadName });
+    expect(escalated.messageReplyOption).toBeNull();
+    expect(String(escalated.body.text).split('\n')[0]).toMatch(/^↳ .*Northwind/);
     expect(fake.roots(dm('sam'))).toHaveLength(1);
     expect(fake.roots(dm('priya'))).toHaveLength(0);
 
@@ -112,7 +119,7 @@ describe('escalation through Google Chat', () => {
     expect(res.json?.actionResponse?.type).toBe('UPDATE_MESSAGE');
     expect(gchatCardText(res.json?.cardsV2)).toContain('Acknowledged');
     expect((await alertOf(alertId)).status).toBe('acknowledged');
-    // …and the outbox patches the message itself (spaces.messages.patch, no lookup: the name is the id).
+    // …and the outbox patches the message itself (spaces.messages.patch on the name Chat returned).
     await eventually(
       async () => root(dm('sam'))!.edits > 0 && cardText(root(dm('sam'))!).includes('Acknowledged'),
     );
@@ -165,12 +172,21 @@ describe('escalation through Google Chat', () => {
       actorExternalId: 'csm-1',
       channel: 'gchat',
     });
-    // Every reply names its root's thread key; every create carried a requestId.
-    const keys = new Set(
-      fake.messages.filter((m) => m.root && m.threadKey).map((m) => `${m.space}|${m.threadKey}`),
-    );
-    for (const m of fake.messages.filter((x) => !x.root))
-      expect(keys.has(`${m.space}|${m.threadKey}`)).toBe(true);
+    // Escalated/acknowledged/resolved notes all sit in a card's thread: no stray roots; every
+    // create carried a requestId.
+    for (const k of ['sam', 'dana', 'priya'] as const) {
+      const [only, ...others] = fake.roots(dm(k)).filter((m) => !cardText(m).includes('Morning Brief'));
+      expect(others).toHaveLength(0);
+      expect(
+        fake
+          .messagesIn(dm(k))
+          .filter((m) => !m.root)
+          .every((m) => m.threadName === only!.threadName),
+      ).toBe(true);
+    }
+    const samNotes = fake.replies(card.name).map((m) => String(m.body.text));
+    expect(samNotes.some((t) => t.includes('Escalated to Dana Manager'))).toBe(true);
+    expect(samNotes.some((t) => t.includes('Resolved by Priya VP'))).toBe(true);
     expect(fake.messages.every((m) => m.requestId)).toBe(true);
   });
 });

@@ -90,7 +90,9 @@ describe('Chat API client', () => {
       requestId: 'client-fincelo-a',
       message: { text: 'hi' },
     });
-    expect(r.name).toBe('spaces/S1/messages/client-fincelo-a');
+    // The name is server-generated; the client id is only echoed (Chat API, "Name a message").
+    expect(r.name).toMatch(/^spaces\/S1\/messages\/(?!client-)/);
+    expect(fake.byName('spaces/S1/messages/client-fincelo-a')?.name).toBe(r.name);
     expect(limited).toHaveLength(2);
     // Exponential with full jitter: attempt n waits between base·2^(n-1)/2 and base·2^(n-1).
     expect(limited[0]).toBeGreaterThanOrEqual(10);
