@@ -1,7 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
-  ALL_ACTIONS,
   applyAction,
   effectiveSettings,
   ingestInvoice,
