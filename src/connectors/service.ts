@@ -369,8 +369,8 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       const source = `connector:${c.id}`;
       if (content.deliveryId) {
         const seen = await deps.pool.query(
-          'SELECT 1 FROM processed_events WHERE source = $1 AND event_id = $2',
-          [source, content.deliveryId],
+          'SELECT 1 FROM processed_events WHERE source = $1 AND scope = $3 AND event_id = $2',
+          [source, content.deliveryId, c.workspaceId],
         );
         if (seen.rows[0]) return { status: 200, body: { ok: true, duplicate: true } };
       }
@@ -403,7 +403,8 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         ]);
       if (content.deliveryId)
         await deps.pool.query(
-          'INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+          `INSERT INTO processed_events (source, scope, event_id, workspace_id)
+         VALUES ($1, coalesce($3::uuid::text, ''), $2, $3::uuid) ON CONFLICT DO NOTHING`,
           [source, content.deliveryId, c.workspaceId],
         );
       return {

@@ -155,8 +155,15 @@ export async function raiseAlertsBatch(
   const csmIds = [...new Set(triggers.map((t) => t.customer.csmId).filter((x): x is string => !!x))];
   const csms = new Map((await tx.peopleByIds(workspaceId, csmIds)).map((p) => [p.id, p]));
   const chain = escalationSnapshot(settings);
+  // Working hours, quiet windows and business-hour steps can hold step 1: those workspaces take the
+  // one-alert-at-a-time path, where every step goes through the policy's hold check.
+  const policyFree =
+    !settings.workingHours && !settings.quietWindows.length && !chain.some((s) => s.business);
   const setBased =
-    chain[0]?.role === 'csm' && chain[0].afterMs <= 0 && (chain.length < 2 || chain[1]!.afterMs > 0);
+    policyFree &&
+    chain[0]?.role === 'csm' &&
+    chain[0].afterMs <= 0 &&
+    (chain.length < 2 || chain[1]!.afterMs > 0);
 
   const results = new Array<RaiseResult | undefined>(triggers.length);
   const slow: number[] = [];

@@ -63,7 +63,7 @@ export interface ChannelState {
   /** Records an inbound platform event id; false when already seen (a retry or duplicate). */
   rememberEvent(source: string, eventId: string, workspaceId: string | null): Promise<boolean>;
   /** Forgets an event id whose handling failed, so the platform's retry is handled again. */
-  forgetEvent(source: string, eventId: string): Promise<void>;
+  forgetEvent(source: string, eventId: string, workspaceId: string | null): Promise<void>;
 }
 
 const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -165,13 +165,17 @@ export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelSt
     },
     async rememberEvent(source, eventId, workspaceId) {
       const r = await pool.query(
-        'INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+        `INSERT INTO processed_events (source, scope, event_id, workspace_id)
+         VALUES ($1, coalesce($3::uuid::text, ''), $2, $3::uuid) ON CONFLICT DO NOTHING`,
         [source, eventId, workspaceId],
       );
       return (r.rowCount ?? 0) > 0;
     },
-    async forgetEvent(source, eventId) {
-      await pool.query('DELETE FROM processed_events WHERE source = $1 AND event_id = $2', [source, eventId]);
+    async forgetEvent(source, eventId, workspaceId) {
+      await pool.query(
+        `DELETE FROM processed_events WHERE source = $1 AND event_id = $2 AND scope = coalesce($3::uuid::text, '')`,
+        [source, eventId, workspaceId],
+      );
     },
   };
 }

@@ -557,7 +557,8 @@ function engineTx(c: pg.PoolClient): EngineTx {
     },
     async rememberEvent(source, eventId, workspaceId) {
       const r = await c.query(
-        'INSERT INTO processed_events (source, event_id, workspace_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+        `INSERT INTO processed_events (source, scope, event_id, workspace_id)
+         VALUES ($1, coalesce($3::uuid::text, ''), $2, $3::uuid) ON CONFLICT DO NOTHING`,
         [source, eventId, workspaceId],
       );
       return (r.rowCount ?? 0) > 0;

@@ -484,12 +484,14 @@ export const processedEvents = pgTable(
   'processed_events',
   {
     source: text('source').notNull(),
+    /** The workspace id, or '' before any workspace is known: event ids are per workspace. */
+    scope: text('scope').notNull().default(''),
     eventId: text('event_id').notNull(),
     workspaceId: uuid('workspace_id'),
     receivedAt: ts('received_at').notNull().defaultNow(),
     result: jsonb('result'),
   },
-  (t) => [primaryKey({ columns: [t.source, t.eventId] })],
+  (t) => [primaryKey({ columns: [t.source, t.scope, t.eventId] })],
 );
 
 /** The playground channel's messages: what a chat client would show, per person. */

@@ -6,7 +6,6 @@
  */
 import { Router, type Request, type Response } from 'express';
 import {
-  ALERT_TYPES,
   channelFor,
   effectiveSettings,
   escalationSnapshot,
@@ -17,7 +16,8 @@ import { roleHolders } from '../../engine/alerts.js';
 import { nominalDue, policyFor, stepCalendar, stepHold } from '../../engine/policy/engine.js';
 import { formatHoldUntil } from '../../engine/policy/holds.js';
 import type { Alert } from '../../engine/types.js';
-import { asyncRoute, sendError, type Authed } from './routes.js';
+import { asyncRoute, parse, sendError, type Authed } from './routes.js';
+import { dryRunSchema } from './validation.js';
 
 export function escalationRoutes(deps: { engine: EngineDeps }): Router {
   const r = Router();
@@ -25,18 +25,9 @@ export function escalationRoutes(deps: { engine: EngineDeps }): Router {
     '/escalation/dry-run',
     asyncRoute(async (req: Request, res: Response) => {
       const workspaceId = (req as Authed).workspaceId;
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const errors: Record<string, string> = {};
-      for (const k of Object.keys(body))
-        if (!['customerExternalId', 'type', 'at'].includes(k)) errors[k] = 'is not a field of a dry run';
-      if (typeof body.customerExternalId !== 'string' || !body.customerExternalId)
-        errors.customerExternalId = 'is required';
-      if (typeof body.type !== 'string' || !(ALERT_TYPES as readonly string[]).includes(body.type))
-        errors.type = `must be one of ${ALERT_TYPES.join(', ')}`;
-      const at = body.at === undefined ? deps.engine.clock.now() : new Date(String(body.at));
-      if (typeof body.at !== 'undefined' && (typeof body.at !== 'string' || Number.isNaN(at.getTime())))
-        errors.at = 'must be an ISO 8601 instant';
-      if (Object.keys(errors).length) return sendError(res, 400, 'The dry run request is not valid.', errors);
+      // The same schema documents the route in /api/v1/openapi.json; a bad body is a 400 naming each field.
+      const body = parse(dryRunSchema, req.body ?? {});
+      const at = body.at === undefined ? deps.engine.clock.now() : new Date(body.at);
 
       const steps = await deps.engine.store.transaction(async (tx) => {
         const customer = await tx.customerByExternalId(workspaceId, String(body.customerExternalId));

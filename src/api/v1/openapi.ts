@@ -4,6 +4,7 @@ import {
   alertsQuery,
   connectSchema,
   customerSchema,
+  dryRunSchema,
   errorSchema,
   invoiceSchema,
   pageQuery,
@@ -134,7 +135,8 @@ export const API_V1_ROUTES: RouteDoc[] = [
     method: 'post',
     path: '/alerts/{id}/actions',
     summary:
-      'Act on an alert (acknowledge, log_call, schedule_follow_up, reassign, snooze, resolve). ' +
+      'Act on an alert (acknowledge, log_call, schedule_follow_up, reassign, snooze, resolve, ' +
+      'escalate_now, decline). ' +
       'With `Idempotency-Key` the same request answers the same again (with `duplicate: true` and ' +
       'the header `Idempotent-Replayed: true`) and is applied once; keys are per workspace, kept 24 h.',
     idParam: 'id',
@@ -188,6 +190,19 @@ export const API_V1_ROUTES: RouteDoc[] = [
     summary: 'Remove a connector (its tickets stay)',
     idParam: 'id',
     ok: { status: 200, description: '`{ok}`' },
+    errors: [400, 404],
+  },
+  {
+    method: 'post',
+    path: '/escalation/dry-run',
+    summary:
+      'Who the chain would notify, when and on which channel, for an alert raised for this customer ' +
+      'at `at` (working hours, holidays and quiet windows applied); sends nothing',
+    body: dryRunSchema,
+    ok: {
+      status: 200,
+      description: '`{steps: [{step, role, personExternalId, deliverVia, at, heldBy?, heldLabel?}]}`',
+    },
     errors: [400, 404],
   },
   {

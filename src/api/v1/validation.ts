@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CALL_OUTCOMES, CHANNELS, parseDurationMs, ROLES, TIERS } from '../../engine/index.js';
+import { ALERT_TYPES, CALL_OUTCOMES, CHANNELS, parseDurationMs, ROLES, TIERS } from '../../engine/index.js';
 import { CATEGORIES, SENTIMENTS } from '../../engine/analysis/types.js';
 
 /**
@@ -76,11 +76,19 @@ export const duration = z
   .regex(/^(\d+(ms|s|m|h|d))+$/, 'must be a duration such as 90s, 15m, 24h or 2d')
   .refine((v) => (parseDurationMs(v) ?? Infinity) <= MAX_DURATION_MS, 'must be at most 365d');
 
-/** Business hours, e.g. `24bh` (escalation steps only; engine/policy counts them). */
-const businessHours = z
+/** An escalation step's delay: a duration, or business hours such as `24bh` (engine/policy counts them). */
+const BUSINESS_HOURS = /^\d{1,4}bh$/;
+const stepDelay = z
   .string()
-  .max(12)
-  .regex(/^\d{1,4}bh$/, 'must be business hours such as 24bh');
+  .max(40)
+  .refine(
+    (v) => BUSINESS_HOURS.test(v) || /^(\d+(ms|s|m|h|d))+$/.test(v),
+    'must be a duration such as 90s, 15m, 24h or 2d, or business hours such as 24bh',
+  )
+  .refine(
+    (v) => BUSINESS_HOURS.test(v) || (parseDurationMs(v) ?? Infinity) <= MAX_DURATION_MS,
+    'must be at most 365d',
+  );
 
 const timezone = line(64).refine((tz) => {
   try {
@@ -240,7 +248,7 @@ export const settingsPatchSchema = z
         .array(
           z.object({
             role: enumOf(['csm', 'csm_manager', 'vp_cs', 'cfo'] as const),
-            after: z.union([duration, businessHours]),
+            after: stepDelay,
           }),
         )
         .min(1, 'must have at least one step')
@@ -279,6 +287,18 @@ export const settingsPatchSchema = z
     { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a setting' : undefined) },
   )
   .meta({ id: 'SettingsPatch' });
+
+/** POST /escalation/dry-run (issue 20). */
+export const dryRunSchema = z
+  .strictObject(
+    {
+      customerExternalId: externalId.describe('the customer an alert would be raised for'),
+      type: enumOf(ALERT_TYPES),
+      at: isoDateTime.optional().describe('when the alert would be raised (default: now)'),
+    },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a field of a dry run' : undefined) },
+  )
+  .meta({ id: 'EscalationDryRun' });
 
 /** POST /connectors. */
 export const connectSchema = z

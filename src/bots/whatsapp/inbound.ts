@@ -81,7 +81,7 @@ async function onMessage(deps: InboundDeps, msg: WaInbound): Promise<void> {
   try {
     await handleMessage(deps, msg, waId, person, actor.kind === 'ambiguous' ? AMBIGUOUS_WORKSPACE : null);
   } catch (err) {
-    await deps.services.state.forgetEvent('whatsapp', msg.id).catch(() => {});
+    await deps.services.state.forgetEvent('whatsapp', msg.id, person?.workspaceId ?? null).catch(() => {});
     throw err;
   }
 }

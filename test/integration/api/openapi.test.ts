@@ -59,7 +59,16 @@ describe('OpenAPI document', () => {
     const variants = schema.oneOf as { properties: Record<string, { const?: string }>; required: string[] }[];
     const byAction = Object.fromEntries(variants.map((v) => [v.properties.action!.const, v]));
     expect(Object.keys(byAction).sort()).toEqual(
-      ['acknowledge', 'log_call', 'reassign', 'resolve', 'schedule_follow_up', 'snooze'].sort(),
+      [
+        'acknowledge',
+        'decline',
+        'escalate_now',
+        'log_call',
+        'reassign',
+        'resolve',
+        'schedule_follow_up',
+        'snooze',
+      ].sort(),
     );
     expect(byAction.reassign!.required).toContain('toPersonExternalId');
     expect(byAction.schedule_follow_up!.required).toContain('dueAt');

@@ -143,6 +143,10 @@ const WRITE_CASES: Record<string, { body: unknown; status: number[] }[]> = {
   ],
   'PATCH /api/v1/settings': [{ body: { cooldown: '1h' }, status: [200] }],
   'POST /api/v1/connectors': [{ body: { platform: 'webhook', name: 'A second desk' }, status: [201] }],
+  // A dry run reads the chain for a customer: B's customer is not A's to plan for.
+  'POST /api/v1/escalation/dry-run': [
+    { body: { customerExternalId: 'b-only-cust', type: 'usage_threshold' }, status: [404] },
+  ],
 };
 
 /** The body each B-id route is tried with (a valid one, so only the id can make it fail). */

@@ -197,6 +197,8 @@ describe('a connected Zendesk', () => {
     const body = JSON.stringify({
       type: 'zen:event-type:ticket.created',
       id: 'evt-500',
+      // Zendesk's event envelope names the changed object in `subject` (zen:ticket:<id>).
+      subject: 'zen:ticket:500',
       detail: { id: '500' },
     });
     const r = await fetch(webhookUrl, {

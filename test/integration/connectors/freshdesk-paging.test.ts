@@ -9,6 +9,10 @@ import { contextFor } from '../../../src/connectors/runtime/sync.js';
 import type { Cursor } from '../../../src/connectors/types.js';
 import { FakeFreshdesk } from '../../fakes/helpdesks/freshdesk.js';
 import { seedTickets } from '../../fakes/helpdesks/common.js';
+import { configureEgress } from '../../../src/connectors/runtime/egress.js';
+
+// The fake listens on loopback, which connectors refuse unless allowed (as FINCELO_CONNECTOR_ALLOW_HOSTS does).
+configureEgress({ allowHosts: ['127.0.0.1', 'localhost'] });
 
 const fd = new FakeFreshdesk();
 beforeAll(async () => {

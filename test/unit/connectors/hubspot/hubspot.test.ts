@@ -17,6 +17,10 @@ import {
   startFakeHubSpot,
   type FakeHubSpot,
 } from '../../../fakes/helpdesks/hubspot.js';
+import { configureEgress } from '../../../../src/connectors/runtime/egress.js';
+
+// The fake API listens on loopback, which connectors refuse unless allowed (as FINCELO_CONNECTOR_ALLOW_HOSTS does).
+configureEgress({ allowHosts: ['127.0.0.1', 'localhost'] });
 
 const URL_ = 'https://fincelo.example/api/webhooks/tickets?connectorId=3f0c%3A1';
 const now = new Date('2026-03-01T12:00:00Z');

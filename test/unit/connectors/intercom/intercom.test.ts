@@ -10,6 +10,10 @@ import {
   startFakeIntercom,
   type FakeIntercom,
 } from '../../../fakes/helpdesks/intercom.js';
+import { configureEgress } from '../../../../src/connectors/runtime/egress.js';
+
+// The fake API listens on loopback, which connectors refuse unless allowed (as FINCELO_CONNECTOR_ALLOW_HOSTS does).
+configureEgress({ allowHosts: ['127.0.0.1', 'localhost'] });
 
 const req = (body: string, headers: Record<string, string>): WebhookRequest => ({
   headers,

@@ -6,6 +6,10 @@ import { contextFor } from '../../../../src/connectors/runtime/sync.js';
 import { ConnectorError } from '../../../../src/connectors/runtime/errors.js';
 import { WebhookParseError, type Cursor, type WebhookRequest } from '../../../../src/connectors/types.js';
 import { JSM_ORG_FIELD, startFakeJsm, type FakeJsm } from '../../../fakes/helpdesks/jsm.js';
+import { configureEgress } from '../../../../src/connectors/runtime/egress.js';
+
+// The fake API listens on loopback, which connectors refuse unless allowed (as FINCELO_CONNECTOR_ALLOW_HOSTS does).
+configureEgress({ allowHosts: ['127.0.0.1', 'localhost'] });
 
 const req = (body: string, headers: Record<string, string>): WebhookRequest => ({
   headers,
