@@ -210,6 +210,10 @@ export const zendesk: ConnectorPlatform = {
     if (typeof b.type === 'string' && b.type.startsWith('zen:event-type:')) {
       const subject = typeof b.subject === 'string' ? b.subject : '';
       const ticket = /^zen:ticket:(\d+)$/.exec(subject);
+      // A ticket event that names no ticket is malformed (400, so the sender sees it); any other
+      // event type is not ours to store and is acknowledged.
+      if (TICKET_EVENT.test(b.type) && !ticket)
+        throw new WebhookParseError(`${b.type} without a subject zen:ticket:<id>: no ticket to read`);
       if (!TICKET_EVENT.test(b.type) || !ticket)
         return {
           tickets: [],
