@@ -30,6 +30,10 @@ export interface CsvPreviewView {
   timeZone: string;
   rows: string;
   shown: string;
+  /** Rows that parse and will be stored; the Import button counts these. */
+  importable: string;
+  /** "N rows will be skipped …", or '' when none will. */
+  skippedNote: string;
   items: { title: string; facts: { title: string; value: string }[] }[];
 }
 

@@ -234,7 +234,7 @@ export function createCsvImportService(deps: {
           label: FIELD_LABELS[f],
           value: fm ? fm.column : NOT_MAPPED,
           summary: fm
-            ? `${neutralise(fm.column)} (${Math.round(fm.confidence * 100)}%${fm.confidence === 1 && row.format === 'custom' ? ', set by you' : ''})`
+            ? `${neutralise(fm.column)} (${Math.round(fm.confidence * 100)}%${fm.setByUser ? ', set by you' : ''})`
             : '— not mapped',
         };
       }),
@@ -325,23 +325,28 @@ export function createCsvImportService(deps: {
         continue;
       }
       if (!row.mapping.headers.includes(raw)) return `The file has no column "${neutralise(raw)}".`;
-      if (next[f]?.column !== raw) next[f] = { column: raw, confidence: 1 };
+      if (next[f]?.column !== raw) next[f] = { column: raw, confidence: 1, setByUser: true };
     }
     return next;
   }
 
   async function previewCard(row: ImportRow, timeZone: string): Promise<CardMessage> {
+    // The whole file is read once so the Import button counts the rows that will really be
+    // stored; the card shows the first PREVIEW_ROWS of them.
     const outcomes: RowOutcome[] = [];
-    await readTickets(
-      row.content!,
-      analysisOf(row),
-      row.mapping.fields,
-      timeZone,
-      async (b) => void outcomes.push(...b),
-      {
-        limit: PREVIEW_ROWS,
-      },
-    );
+    // (the same rules as the import: a row that does not parse, or repeats an earlier row's id).
+    let importable = 0;
+    let skipped = 0;
+    const ids = new Set<string>();
+    await readTickets(row.content!, analysisOf(row), row.mapping.fields, timeZone, async (b) => {
+      for (const o of b) {
+        if (o.ok && !ids.has(o.ticket.externalId)) {
+          ids.add(o.ticket.externalId);
+          importable++;
+        } else skipped++;
+        if (outcomes.length < PREVIEW_ROWS) outcomes.push(o);
+      }
+    });
     const fmt = (d: Date | null | undefined) => (d ? formatLocal(d, timeZone) : '—');
     const items = outcomes.map((o) => {
       if (!o.ok)
@@ -373,6 +378,10 @@ export function createCsvImportService(deps: {
         timeZone,
         rows: String(row.row_count ?? 0),
         shown: String(items.length),
+        importable: String(importable),
+        skippedNote: skipped
+          ? `${skipped} row${skipped === 1 ? '' : 's'} will be skipped (the reasons are listed after the import).`
+          : '',
         items,
       }),
       text: `Preview of ${neutralise(row.filename)}: ${items.map((i) => i.title).join('; ')}`,

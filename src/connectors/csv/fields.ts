@@ -36,6 +36,8 @@ export interface FieldMapping {
   column: string;
   /** 0..1: 1 = the vendor's documented header; lower for a guess from name similarity and content. */
   confidence: number;
+  /** The person chose this column in the review card (not a detection, however sure). */
+  setByUser?: boolean;
 }
 
 export type ColumnMapping = Partial<Record<TicketField, FieldMapping>>;

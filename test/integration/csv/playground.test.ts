@@ -207,3 +207,34 @@ test('10 MB + 1 byte: a clear reply, nothing read', async () => {
   expect(res.status).toBe(413);
   expect(res.body.message).toContain('limited to 10 MB');
 });
+
+test('the cards say what will happen: the Import button counts the rows that will be stored, and only mappings the person changed say "set by you"', async () => {
+  const admin = team.personIds['admin-1']!;
+  const csv =
+    'Id,Subject,Created at\n9101,Fine,2025-10-01 10:00\n,No id here,2025-10-01 10:00\n9103,Bad date,not a date\n9101,Duplicate,2025-10-01 11:00\n9105,Also fine,2025-10-02 09:00\n';
+  const up = await upload(admin, 'truth.csv', Buffer.from(csv));
+  expect(up.status).toBe(200);
+  let t = await thread(admin, up.body.threadRootId);
+  // Detected, not chosen: no "set by you" anywhere on the review card.
+  expect(cardText(t.root.card)).not.toContain('set by you');
+
+  await act(admin, up.body.importId, 'mapping', { 'map.subject': 'Id' });
+  t = await thread(admin, up.body.threadRootId);
+  const changed = cardText(t.root.card);
+  expect(changed).toContain('Id (100%, set by you)');
+  expect(changed.match(/set by you/g)).toHaveLength(1);
+
+  await act(admin, up.body.importId, 'mapping', { 'map.subject': 'Subject' });
+  await act(admin, up.body.importId, 'preview');
+  t = await thread(admin, up.body.threadRootId);
+  const preview = cardText(t.root.card);
+  // 5 data rows: no id, a bad date and a repeated id are skipped, so 2 are stored.
+  expect(preview).toContain('"title":"Import 2 rows"');
+  expect(preview).toContain('3 rows will be skipped');
+  expect(adaptiveCardIssues(t.root.card)).toEqual([]);
+  await act(admin, up.body.importId, 'import');
+  await eventually(async () =>
+    (await tickets()).filter((r) => ['9101', '9105'].includes(r.external_id)).length === 2 ? true : null,
+  );
+  expect((await tickets()).map((r) => r.external_id)).not.toContain('9103');
+});

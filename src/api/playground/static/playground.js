@@ -535,8 +535,28 @@
     if (m.card) return renderCard(m.card) || fallbackNode(m.card);
     var div = document.createElement('div');
     div.className = isRoot ? 'root-text' : 'reply-text';
-    div.textContent = m.text || '';
+    appendLinkedText(div, m.text || '');
     return div;
+  }
+
+  // Plain-text messages may carry a link (the CSV error report, a signed report URL): those become
+  // anchors built as DOM nodes (no HTML is parsed); a report link downloads its CSV.
+  var LINK = /(https?:\/\/[^\s<>"]+|\/playground\/api\/[^\s<>"]+)/g;
+  function appendLinkedText(node, text) {
+    var last = 0;
+    text.replace(LINK, function (url, _g, at) {
+      if (at > last) node.appendChild(document.createTextNode(text.slice(last, at)));
+      var a = document.createElement('a');
+      a.href = url;
+      a.textContent = /\/report(\?|$)|\/csv\/reports\//.test(url) ? 'Download the error report (CSV)' : url;
+      if (/\/report(\?|$)/.test(url)) a.setAttribute('download', '');
+      else a.rel = 'noopener noreferrer';
+      a.className = 'msg-link';
+      node.appendChild(a);
+      last = at + url.length;
+      return url;
+    });
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function replyNode(m) {
