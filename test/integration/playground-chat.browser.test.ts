@@ -143,6 +143,57 @@ maybe('playground: trust and the chat channel', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a CSV thread: the Cancel button is readable and the error report is a download link', async () => {
+    const page = await browser.newPage();
+    const admin = team.personIds['admin-1']!;
+    await page.goto(`${app.playgroundUrl}#person=${admin}`);
+    await page.getByTestId('composer').waitFor({ timeout: 15_000 });
+    // Upload and import as the page would (same origin, the start's cookie), with one bad row.
+    const csv = 'Id,Subject,Created at\n7001,Fine,2025-10-01 10:00\n,No id,2025-10-01 10:00\n';
+    const importId = await page.evaluate(
+      async ({ personId, workspaceId, csv }) => {
+        const up = await fetch(
+          `api/csv/upload?workspaceId=${workspaceId}&personId=${personId}&filename=bad-rows.csv`,
+          { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: csv },
+        );
+        return ((await up.json()) as { importId: string }).importId;
+      },
+      { personId: admin, workspaceId: team.workspaceId, csv },
+    );
+    await page.reload();
+    await page.getByTestId('thread').filter({ hasText: 'bad-rows.csv' }).first().click({ timeout: 15_000 });
+    const cancel = page.getByRole('button', { name: 'Cancel' }).first();
+    await cancel.waitFor({ timeout: 10_000 });
+    const colours = await cancel.evaluate((b) => {
+      const cs = getComputedStyle(b);
+      return { color: cs.color, background: cs.backgroundColor };
+    });
+    expect(colours.color).toBe('rgb(180, 35, 24)'); // --danger
+    expect(colours.background).toBe('rgb(255, 255, 255)');
+
+    await page.evaluate(
+      async ({ personId, workspaceId, importId }) => {
+        await fetch(`api/csv/action?workspaceId=${workspaceId}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            personId,
+            importId,
+            step: 'import',
+            values: { fincelo: 'csv', importId, step: 'import' },
+          }),
+        });
+      },
+      { personId: admin, workspaceId: team.workspaceId, importId },
+    );
+    const link = page.getByRole('link', { name: 'Download the error report (CSV)' });
+    await link.waitFor({ timeout: 15_000 });
+    expect(await link.getAttribute('download')).toBe('');
+    const href = (await link.getAttribute('href'))!;
+    const report = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+    expect(report.split('\n')[0]).toBe('row,line,ticket_id,reason');
+  });
+
   it('refuses settings to a CSM, in chat and on the API behind it', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.playgroundUrl}#person=${team.personIds['csm-1']}`);
