@@ -44,6 +44,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   pool.on('error', () => {
     /* idle client errors (server restart) are retried by the next checkout */
   });
+  // pg-pool listens for errors only on idle clients. A checked-out client that loses its connection
+  // between two queries (a transaction awaiting work, a library's LISTEN client) emits 'error' with
+  // nobody listening, which would crash the process during a database outage. Its next query fails
+  // instead, and the holder's error path (503, retry, reconnect) takes over.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return {
     pool,
     db: drizzle(pool, { schema }),
