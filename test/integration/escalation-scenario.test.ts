@@ -61,10 +61,8 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
     expect(usage.status).toBe(202);
     expect(usage.body.outcome).toBe('created');
 
-    const [card] = await eventually(async () => ((await roots('csm-1')).length ? roots('csm-1') : null));
-    expect(cardText(card!)).toContain('Northwind');
-    expect(cardText(card!)).toContain('Expansion Opportunity');
-    expect(cardText(card!)).toContain('86%');
+    // Read the alert at once: the manager step falls due 2 s after creation, and timers fire on time,
+    // so a slow machine may already have escalated by the time the card has been looked at.
     const alerts = (await team.api.get('/api/v1/alerts?status=open')).body.alerts;
     expect(alerts).toHaveLength(1);
     const alertId = alerts[0].id as string;
@@ -74,6 +72,10 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
       assigneeExternalId: 'csm-1',
       escalationStep: 1,
     });
+    const [card] = await eventually(async () => ((await roots('csm-1')).length ? roots('csm-1') : null));
+    expect(cardText(card!)).toContain('Northwind');
+    expect(cardText(card!)).toContain('Expansion Opportunity');
+    expect(cardText(card!)).toContain('86%');
 
     // Manager at ~2 s: their own card, and "escalated" in the CSM's thread.
     await eventually(async () => (await roots('mgr-1')).length === 1, 10_000);
