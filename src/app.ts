@@ -13,7 +13,6 @@ import {
   systemClock,
   TIMER_JOB,
   type Channel,
-  type ChannelGateway,
   type Clock,
   type EngineDeps,
 } from './engine/index.js';
@@ -28,7 +27,9 @@ import { loadAlertView } from './store/alert-views.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
 import { createAlertTimerLoop, type AlertTimerLoop } from './jobs/alert-timers.js';
-import { countRequests, createMetrics, type Metrics } from './api/metrics.js';
+import { countRequests } from './api/metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { alertCountsByType } from './store/metrics-repo.js';
 import { healthRoutes } from './api/health.js';
 import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
 import { playgroundRoutes } from './api/playground/routes.js';
@@ -42,6 +43,7 @@ import { CHANNEL_MODULES } from './bots/registry.js';
 import { createChatServices, type ChatServices } from './services/chat.js';
 import { createTicketPipeline, type TicketPipeline } from './services/tickets.js';
 import { FEATURES, type FeatureRuntime } from './features.js';
+import { type ChannelGateway } from './channels/port.js';
 
 export interface StartOptions {
   config: Config;
@@ -114,7 +116,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       );
     }
     const cipher = createCipher(key.key);
-    const metrics = createMetrics({ pool: database.pool });
+    const metrics = createMetrics({ alertCounts: alertCountsByType(database.pool) });
     const clock = opts.clock ?? systemClock;
     const jobs = await createJobRunner({
       pool: database.pool,

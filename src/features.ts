@@ -3,7 +3,7 @@ import type { Config, ProcessRole } from './config.js';
 import type { EngineDeps } from './engine/index.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { Logger } from './log.js';
-import type { Metrics } from './api/metrics.js';
+import type { Metrics } from './metrics.js';
 import type { Cipher } from './store/crypto.js';
 import type { Database } from './store/database.js';
 import type { ChatServices } from './services/chat.js';

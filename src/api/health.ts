@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type pg from 'pg';
 import { pendingMigrations } from '../store/migrate.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../metrics.js';
 
 /** `/healthz` (process up), `/readyz` (database reachable, migrations applied), `/metrics`. */
 export function healthRoutes(deps: {

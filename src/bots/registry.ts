@@ -1,12 +1,13 @@
 import type { Router } from 'express';
 import type { Config } from '../config.js';
-import type { Channel, ChannelGateway } from '../engine/index.js';
+import { type Channel } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { ChatServices } from '../services/chat.js';
 import { slackMode } from './slack/mode.js';
 import { teamsModule } from './teams/index.js';
 import { gchatModule } from './gchat/index.js';
 import { whatsappModule } from './whatsapp/index.js';
+import { type ChannelGateway } from '../channels/port.js';
 
 /** What a chat channel module gives the process that runs it. */
 export interface ChannelRuntime {

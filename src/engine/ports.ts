@@ -223,33 +223,3 @@ export interface EngineTx {
 export interface EngineStore {
   transaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
 }
-
-/** A card for a chat message: the shared Adaptive Card plus plain text for notifications. */
-export interface CardMessage {
-  card: Record<string, unknown>;
-  text: string;
-}
-
-/** A conversation we can write to, as stored (conversations table). */
-export interface ConversationRef {
-  id: string;
-  externalId: string;
-  reference: Record<string, unknown>;
-  personId: string | null;
-}
-
-/**
- * The notifier port every chat channel implements (src/bots/<channel>/gateway.ts).
- * Deliveries call it; it knows nothing about alerts, only conversations and messages.
- */
-export interface ChannelGateway {
-  readonly channel: Channel;
-  /** Finds or opens the person's direct conversation; null when the person cannot be reached here. */
-  openConversation(
-    person: Person,
-  ): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
-  postCard(conv: ConversationRef, msg: CardMessage): Promise<{ messageId: string }>;
-  updateCard(conv: ConversationRef, messageId: string, msg: CardMessage): Promise<void>;
-  postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;
-  postText(conv: ConversationRef, text: string): Promise<{ messageId: string }>;
-}

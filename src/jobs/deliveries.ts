@@ -1,14 +1,14 @@
-import {
-  channelFor,
-  type CardMessage,
-  type Channel,
-  type ChannelGateway,
-  type ConversationRef,
-  type Person,
-} from '../engine/index.js';
+import { channelFor, type Channel, type Person } from '../engine/index.js';
 import type { ClaimedDelivery, DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../api/metrics.js';
+import type { Metrics } from '../metrics.js';
+import {
+  type CardMessage,
+  type ChannelGateway,
+  type ConversationRef,
+  PermanentDeliveryError,
+  backoffMs,
+} from '../channels/port.js';
 
 /** Renders an alert's card for one viewer (injected by the composition root). */
 export type CardRenderer = (
@@ -29,20 +29,6 @@ export interface DeliveryWorkerOptions {
   enabledChannels: ReadonlySet<Channel>;
   /** Longest time one drain pass keeps sending (default 60 s). */
   maxDrainMs?: number;
-}
-
-/** An error a gateway throws when retrying cannot help (unknown user, revoked token …). */
-export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentDeliveryError';
-  }
-}
-
-/** Exponential backoff with full jitter: ~2s, 4s, 8s … capped at 5 minutes. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  const cap = Math.min(300_000, 1000 * 2 ** attempt);
-  return Math.max(500, Math.round(cap * (0.5 + random() * 0.5)));
 }
 
 /**

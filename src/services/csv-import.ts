@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { Router } from 'express';
 import type { AppFeature, FeatureContext } from '../features.js';
-import type { CardMessage, Channel, Person } from '../engine/index.js';
+import { type Channel, type Person } from '../engine/index.js';
 import {
   analyseCsv,
   checkSize,
@@ -31,6 +31,7 @@ import {
 } from '../cards/csv-cards.js';
 import type { Cipher } from '../store/crypto.js';
 import type { TicketPipeline } from './tickets.js';
+import { type CardMessage } from '../channels/port.js';
 
 /**
  * CSV ticket import from a chat thread (issue 6), independent of the channel. A channel adapter:

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { Channel, ConversationRef, DeliveryRequest, Person } from '../engine/index.js';
+import { type Channel, type DeliveryRequest, type Person } from '../engine/index.js';
 import { toPerson } from './engine-store.js';
+import { type ConversationRef } from '../channels/port.js';
 
 export interface ClaimedDelivery {
   id: number;

@@ -4,7 +4,8 @@
  * fake speaking its wire format, or the playground's table — actually received.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CardMessage, ChannelGateway, ConversationRef, Person } from '../../src/engine/index.js';
+import { type Person } from '../../src/engine/index.js';
+import { type CardMessage, type ChannelGateway, type ConversationRef } from '../../src/channels/port.js';
 
 /** One message as the platform shows it. */
 export interface ObservedMessage {

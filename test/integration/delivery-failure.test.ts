@@ -4,10 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../src/app.js';
-import type { ChannelGateway } from '../../src/engine/index.js';
-import { PermanentDeliveryError } from '../../src/jobs/deliveries.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../helpers/app.js';
+import { type ChannelGateway, PermanentDeliveryError } from '../../src/channels/port.js';
 
 /** A stand-in chat platform that knows nobody (every DM open fails for good). */
 const unreachable: ChannelGateway = {

@@ -1,9 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
-import type { CardMessage } from '../../engine/index.js';
 import { personById } from '../../store/directory.js';
 import { tooLargeMessage } from '../../connectors/csv/index.js';
 import { CSV_STEPS, type CsvImportService, type CsvStep } from '../../services/csv-import.js';
+import { type CardMessage } from '../../channels/port.js';
 
 /**
  * The playground's CSV upload (issue 6): an upload starts a thread in the person's playground

@@ -6,7 +6,7 @@
  * channel-agnostic CSV service; its cards are answered in the same thread.
  */
 import { renderGchatCard } from '../../cards/render/gchat.js';
-import type { CardMessage, Person } from '../../engine/index.js';
+import { type Person } from '../../engine/index.js';
 import { CSV_STEPS, type CsvStep } from '../../services/csv-import.js';
 import type { ChatAttachment, ChatEvent } from './events.js';
 import { flatInputs } from './events.js';
@@ -14,6 +14,7 @@ import type { GchatHandlerDeps } from './handler.js';
 import { eventIdOf } from './handler.js';
 import { newClientMessageId } from './gateway.js';
 import { newMessage, updateMessage } from './responses.js';
+import { type CardMessage } from '../../channels/port.js';
 
 type Json = Record<string, unknown>;
 

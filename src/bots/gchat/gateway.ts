@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CardMessage, ChannelGateway, Person } from '../../engine/index.js';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
+import { type Person } from '../../engine/index.js';
 import { renderGchatCard } from '../../cards/render/gchat.js';
 import type { Logger } from '../../log.js';
 import { ChatApiError, type ChatApi } from './api.js';
 import type { CardCache } from './card-cache.js';
 import type { SpacePacer } from './pacer.js';
+import { type CardMessage, type ChannelGateway, PermanentDeliveryError } from '../../channels/port.js';
 
 /**
  * Every create carries a client-assigned id (`client-…`, ≤ 63 chars, unique per space) as

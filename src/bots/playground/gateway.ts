@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { ChannelGateway, ConversationRef, Person } from '../../engine/index.js';
+import { type Person } from '../../engine/index.js';
+import { type ChannelGateway, type ConversationRef } from '../../channels/port.js';
 
 /**
  * The playground channel: a chat client in the browser (/playground) backed by the

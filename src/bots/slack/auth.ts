@@ -1,8 +1,8 @@
 import type { AuthorizeResult } from '@slack/bolt';
 import type { ChatServices } from '../../services/chat.js';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
 import type { SlackMode } from './mode.js';
 import type { ClientFor } from './web-client.js';
+import { PermanentDeliveryError } from '../../channels/port.js';
 
 /** Which bot token to use: one per deployment (token mode) or one per Slack team (OAuth). */
 export interface SlackAuth {

@@ -18,7 +18,6 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { escapeMrkdwn, renderSlackBlocks, truncate, type SlackBlock } from '../../cards/render/slack.js';
-import type { CardMessage } from '../../engine/index.js';
 import { FIELD_LABELS, TICKET_FIELDS, type TicketField } from '../../connectors/csv/index.js';
 import { NOT_MAPPED } from '../../cards/csv-cards.js';
 import { isCsvAction, type CsvActionData, type CsvReply } from '../../services/csv-import.js';
@@ -26,6 +25,7 @@ import { slackErrorCode } from './errors.js';
 import { actingPerson, type SlackListenerDeps } from './listener-deps.js';
 import { tellUser } from './notify.js';
 import { createSeenEvents, isFileShare } from './events.js';
+import { type CardMessage } from '../../channels/port.js';
 
 export const CSV_MAPPING_MODAL = 'fincelo_csv_mapping';
 const CSV_ACTION_IDS = /^csv:(review|mapping|preview|import|cancel)$/;

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
+import { PermanentDeliveryError } from '../../channels/port.js';
 
 /** Slack error codes that retrying cannot fix, with what an admin should do about each. */
 const PERMANENT: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { ChannelGateway, ConversationRef, Person } from '../../engine/index.js';
+import { type Person } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
 import type { ChatServices } from '../../services/chat.js';
 import { escapeMrkdwn, renderSlackBlocks, truncate } from '../../cards/render/slack.js';
@@ -6,6 +6,7 @@ import type { SlackAuth } from './auth.js';
 import { slackErrorCode, toDeliveryError, retryAfterSeconds } from './errors.js';
 import { PacedError, type Pacer } from './pacer.js';
 import type { ClientFor } from './web-client.js';
+import { type ChannelGateway, type ConversationRef } from '../../channels/port.js';
 
 /**
  * Message ids are `<channel id>:<ts>`. A Slack `ts` is unique only inside its channel

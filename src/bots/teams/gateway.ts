@@ -1,5 +1,4 @@
-import type { CardMessage, ChannelGateway, ConversationRef, Person } from '../../engine/index.js';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
+import { type Person } from '../../engine/index.js';
 import { renderTeamsCard } from '../../cards/render/teams.js';
 import type { ChatServices } from '../../services/chat.js';
 import type { CardCache } from './card-cache.js';
@@ -12,6 +11,12 @@ import {
 import type { OutgoingMessage, TeamsSender } from './sender.js';
 import { firstLine, teamsText } from './text.js';
 import { findTeamsUser, saveTeamsUser } from './users.js';
+import {
+  type CardMessage,
+  type ChannelGateway,
+  type ConversationRef,
+  PermanentDeliveryError,
+} from '../../channels/port.js';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 

@@ -1,8 +1,8 @@
 import { Activity } from '@microsoft/agents-activity';
 import type { CloudAdapter, ConnectorClient } from '@microsoft/agents-hosting';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
 import { baseConversationId, toSdkReference, type StoredReference } from './references.js';
 import { createPacer, statusOf, withTeamsRetry, type Pacer, type RetryOptions } from './rate-limit.js';
+import { PermanentDeliveryError } from '../../channels/port.js';
 
 /** The outgoing message shapes the gateway and the handlers send. */
 export interface OutgoingMessage {

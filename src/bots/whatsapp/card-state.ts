@@ -1,6 +1,6 @@
-import type { CardMessage } from '../../engine/index.js';
 import type { WhatsAppInputSpec } from '../../cards/render/whatsapp.js';
 import type { ChatServices } from '../../services/chat.js';
+import { type CardMessage } from '../../channels/port.js';
 
 /**
  * What the channel remembers about an alert in one person's chat (a chat_dialogs row keyed

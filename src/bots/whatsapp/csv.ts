@@ -1,7 +1,7 @@
-import type { CardMessage } from '../../engine/index.js';
 import { renderWhatsAppCard, whatsappListMessage } from '../../cards/render/whatsapp.js';
 import { isCsvAction } from '../../services/csv-import.js';
 import { say, type InboundDeps, type Turn } from './turn.js';
+import { type CardMessage } from '../../channels/port.js';
 
 /**
  * The CSV import cards over WhatsApp. Their buttons become list rows carrying the action data

@@ -1,7 +1,7 @@
 import { isBsuid } from './parse.js';
-import type { ChannelGateway } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
 import type { WhatsAppSender } from './sender.js';
+import { type ChannelGateway } from '../../channels/port.js';
 
 /** wa_id as WhatsApp writes it: the international number, digits only (no +, spaces or dashes). */
 /** The chat key of a WhatsApp user: their number (digits only), or their BSUID when it is hidden. */

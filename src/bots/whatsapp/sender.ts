@@ -1,5 +1,3 @@
-import type { CardMessage } from '../../engine/index.js';
-import { PermanentDeliveryError } from '../../jobs/deliveries.js';
 import {
   renderWhatsAppCard,
   truncate,
@@ -12,6 +10,7 @@ import { loadCardState, saveCardState, type AlertCardState } from './card-state.
 import { GraphError, WA_ERRORS, type GraphClient } from './graph.js';
 import { alertTemplate, noticeTemplate, type TemplateConfig } from './templates.js';
 import { addPending } from './pending.js';
+import { type CardMessage, PermanentDeliveryError } from '../../channels/port.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

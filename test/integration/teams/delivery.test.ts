@@ -4,8 +4,7 @@
  * limit and error answers. Anonymous adapter: see world.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ChannelGateway, ConversationRef, Person } from '../../../src/engine/index.js';
-import { PermanentDeliveryError } from '../../../src/jobs/deliveries.js';
+import { type Person } from '../../../src/engine/index.js';
 import { createTeamsRuntime } from '../../../src/bots/teams/runtime.js';
 import { TeamsRetryLaterError } from '../../../src/bots/teams/rate-limit.js';
 import { loadConfig } from '../../../src/config.js';
@@ -13,6 +12,11 @@ import { toPerson } from '../../../src/store/engine-store.js';
 import { eventually } from '../../helpers/app.js';
 import { messageText } from '../../fakes/bot-connector.js';
 import { CHANNEL, fixture, startTeamsWorld, TENANT, type TeamsWorld } from './world.js';
+import {
+  type ChannelGateway,
+  type ConversationRef,
+  PermanentDeliveryError,
+} from '../../../src/channels/port.js';
 
 let w: TeamsWorld;
 let gateway: ChannelGateway;
