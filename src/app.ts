@@ -23,7 +23,8 @@ import { migrate } from './store/migrate.js';
 import { createCipher, resolveEncryptionKey, type Cipher } from './store/crypto.js';
 import { createEngineStore } from './store/engine-store.js';
 import { createDeliveriesRepo } from './store/deliveries-repo.js';
-import { loadAlertView } from './store/alert-views.js';
+import { loadAlertCardData } from './store/alert-views.js';
+import { alertViewFrom } from './cards/alert-view-data.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
 import { createAlertTimerLoop, type AlertTimerLoop } from './jobs/alert-timers.js';
@@ -180,12 +181,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     }
 
     const renderCard: CardRenderer = async (alertId, o) => {
-      const loaded = await loadAlertView(database.pool, alertId, {
-        intro: o.intro,
-        viewer: o.viewer,
-        publicUrl: config.PUBLIC_URL,
-      });
-      return loaded ? { card: renderAlertCard(loaded.view), text: alertText(loaded.view) } : null;
+      const data = await loadAlertCardData(database.pool, alertId);
+      if (!data) return null;
+      const view = alertViewFrom(data, { intro: o.intro, viewer: o.viewer, publicUrl: config.PUBLIC_URL });
+      return { card: renderAlertCard(view), text: alertText(view) };
     };
     const repo = createDeliveriesRepo(database.pool);
     // The embedded database serves one process (lock file), so any send still marked in flight was

@@ -1,16 +1,23 @@
 import type pg from 'pg';
-import { buildAlertView } from '../cards/build-view.js';
-import type { AlertView } from '../cards/alert-view.js';
-import { ROLE_LABELS, type Alert, type Person, type TimelineEvent } from '../engine/types.js';
+import { ROLE_LABELS, type Alert, type Customer, type Person, type TimelineEvent } from '../engine/types.js';
 import { toAlert, toCustomer, toPerson } from './engine-store.js';
-import { effectiveSettings } from '../engine/settings.js';
 
-/** Reads what an alert card needs and builds its view. */
-export async function loadAlertView(
+/** What an alert card is built from (src/cards/alert-view-data.ts builds the view). */
+export interface AlertCardData {
+  alert: Alert;
+  customer: Customer;
+  people: Person[];
+  /** Who resolved it: a person's name, 'Fincelo (automatic)', or null while open. */
+  resolvedBy: string | null;
+  workspaceTimezone: string;
+  workspaceSettings: unknown;
+}
+
+/** Reads what an alert card needs. */
+export async function loadAlertCardData(
   pool: pg.Pool | pg.PoolClient,
   alertId: string,
-  opts: { intro?: string | null; viewer?: Person | null; publicUrl?: string | null } = {},
-): Promise<{ view: AlertView; alert: Alert } | null> {
+): Promise<AlertCardData | null> {
   const a = (
     await pool.query(
       'SELECT a.*, w.timezone AS ws_timezone, w.settings AS ws_settings FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1',
@@ -26,13 +33,6 @@ export async function loadAlertView(
     (await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0],
   );
   const byId = new Map(people.map((p) => [p.id, p]));
-  const assignee = alert.assigneeId ? (byId.get(alert.assigneeId) ?? null) : null;
-  const next = alert.escalation[alert.step + 1];
-  let nextHolders: Person[] = [];
-  if (next?.role === 'csm') nextHolders = assignee ? [assignee] : [];
-  else if (next?.role === 'csm_manager')
-    nextHolders = assignee?.managerId && byId.get(assignee.managerId) ? [byId.get(assignee.managerId)!] : [];
-  else if (next) nextHolders = people.filter((p) => p.role === next.role);
   let resolvedBy: string | null = null;
   if (alert.status === 'resolved') {
     const ev = (
@@ -43,19 +43,14 @@ export async function loadAlertView(
     ).rows[0];
     resolvedBy = ev?.actor_id ? (byId.get(ev.actor_id)?.name ?? null) : ev ? 'Fincelo (automatic)' : null;
   }
-  const view = buildAlertView({
+  return {
     alert,
     customer,
-    assignee,
-    nextHolders,
-    csms: people.filter((p) => p.role === 'csm'),
-    timezone: opts.viewer?.timezone ?? (a.ws_timezone as string) ?? 'UTC',
-    intro: opts.intro ?? null,
+    people,
     resolvedBy,
-    publicUrl: opts.publicUrl ?? null,
-    snooze: effectiveSettings(a.ws_settings, a.ws_timezone as string).snooze,
-  });
-  return { view, alert };
+    workspaceTimezone: a.ws_timezone as string,
+    workspaceSettings: a.ws_settings,
+  };
 }
 
 /** The alert as the HTTP API shows it. */
