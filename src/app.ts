@@ -35,11 +35,11 @@ import { healthRoutes } from './api/health.js';
 import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
 import { playgroundRoutes } from './api/playground/routes.js';
 import { createPlaygroundTrust } from './api/playground/trust.js';
-import { localAdminRoutes, publishLocalAdmin } from './cli/local-admin.js';
+import { localAdminRoutes, publishLocalAdmin } from './api/local-admin.js';
 import { createPlaygroundGateway } from './bots/playground/gateway.js';
 import { renderAlertCard } from './cards/alert-card.js';
 import { alertText } from './cards/build-view.js';
-import { seedDemoIfEmpty } from './cli/demo.js';
+import { seedDemoIfEmpty } from './demo/seed.js';
 import { CHANNEL_MODULES } from './bots/registry.js';
 import { createChatServices, type ChatServices } from './services/chat.js';
 import { createTicketPipeline, type TicketPipeline } from './services/tickets.js';
@@ -279,7 +279,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         apiV1Routes({ database, engine, extra: features.flatMap((f) => f.apiV1 ?? []) }),
       );
     }
-    // The CLI's door into this process while it holds the embedded database (src/cli/local-admin.ts).
+    // The CLI's door into this process while it holds the embedded database (src/api/local-admin.ts).
     const localAdmin =
       role === 'all' && database.kind === 'embedded' ? localAdminRoutes({ database, engine }) : null;
     if (localAdmin) app.use('/local-admin', express.json({ limit: '64kb' }), localAdmin.router);

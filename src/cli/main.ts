@@ -161,7 +161,7 @@ program
     let beside = false;
     try {
       const { startApp } = await import('../app.js');
-      const { seedDemo } = await import('./demo.js');
+      const { seedDemo } = await import('../demo/seed.js');
       try {
         // A private, short-lived instance: no playground, no HTTP exposure, no background sweeps
         // worth waiting for; close() gives running jobs 2 s (SHUTDOWN_GRACE).

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { apiKeys, workspaces } from './schema.js';
@@ -37,4 +38,12 @@ export async function workspaceForApiKey(db: Db, raw: string): Promise<string | 
     .where(and(eq(apiKeys.keyHash, hashApiKey(raw)), isNull(apiKeys.revokedAt)))
     .limit(1);
   return rows[0]?.workspaceId ?? null;
+}
+
+/** How many workspaces exist (all of them, or only demo ones). */
+export async function countWorkspaces(pool: pg.Pool, opts: { demoOnly?: boolean } = {}): Promise<number> {
+  const sql = opts.demoOnly
+    ? 'SELECT count(*)::int AS n FROM workspaces WHERE is_demo'
+    : 'SELECT count(*)::int AS n FROM workspaces';
+  return (await pool.query(sql)).rows[0].n as number;
 }

@@ -1,7 +1,7 @@
 import { ingestInvoice, ingestUsage, type EngineDeps } from '../engine/index.js';
 import type { Database } from '../store/database.js';
 import { upsertCustomers, upsertPeople } from '../store/directory.js';
-import { createWorkspace, type CreatedWorkspace } from '../store/workspaces.js';
+import { countWorkspaces, createWorkspace, type CreatedWorkspace } from '../store/workspaces.js';
 
 /**
  * A demo workspace: a CS team with a manager chain, customers on every tier, usage readings
@@ -9,8 +9,7 @@ import { createWorkspace, type CreatedWorkspace } from '../store/workspaces.js';
  */
 export async function seedDemo(database: Database, engine: EngineDeps): Promise<CreatedWorkspace> {
   // Each demo gets its own name, so the playground's workspace menu can tell them apart.
-  const demos = (await database.pool.query('SELECT count(*)::int AS n FROM workspaces WHERE is_demo')).rows[0]
-    .n as number;
+  const demos = await countWorkspaces(database.pool, { demoOnly: true });
   const name = demos === 0 ? 'Acme Analytics (demo)' : `Acme Analytics (demo ${demos + 1})`;
   const created = await createWorkspace(database.db, { name, isDemo: true });
   const ws = created.workspaceId;
@@ -150,7 +149,6 @@ export async function seedDemoIfEmpty(
   database: Database,
   engine: EngineDeps,
 ): Promise<CreatedWorkspace | null> {
-  const n = (await database.pool.query('SELECT count(*)::int AS n FROM workspaces')).rows[0].n as number;
-  if (n > 0) return null;
+  if ((await countWorkspaces(database.pool)) > 0) return null;
   return seedDemo(database, engine);
 }
