@@ -10,7 +10,7 @@ import { createConnectorService } from '../src/connectors/service.js';
 import { contextFor, runSync } from '../src/connectors/runtime/sync.js';
 import type { ConnectorPlatform } from '../src/connectors/types.js';
 import { createWorkspace } from '../src/store/workspaces.js';
-import { createTicketPipeline } from '../src/services/tickets.js';
+import { createTicketPipeline } from '../src/tickets/pipeline.js';
 import { FakeZendesk } from '../test/fakes/helpdesks/zendesk.js';
 import { seedTickets } from '../test/fakes/helpdesks/common.js';
 import { freshDatabase, ratio, secondsSince, startBenchApp, type BenchResult } from './lib.js';

@@ -42,8 +42,14 @@ import { alertText } from './cards/build-view.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
 import { CHANNEL_MODULES } from './bots/registry.js';
 import { createChatServices, type ChatServices } from './services/chat.js';
-import { createTicketPipeline, type TicketPipeline } from './services/tickets.js';
-import { FEATURES, type FeatureRuntime } from './features.js';
+import { createTicketPipeline, type TicketPipeline } from './tickets/pipeline.js';
+import type { AppFeature, FeatureRuntime } from './features.js';
+import { connectorsFeature } from './connectors/feature.js';
+import { intelligenceFeature } from './services/intelligence.js';
+import { csvImportFeature } from './services/csv-import.js';
+
+/** Every feature of the product, created in this order at start-up. */
+const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];
 import { type ChannelGateway } from './channels/port.js';
 
 export interface StartOptions {

@@ -1,21 +1,18 @@
 import type { Router } from 'express';
 import type { Config, ProcessRole } from './config.js';
-import type { EngineDeps } from './engine/index.js';
+import type { Channel, EngineDeps } from './engine/index.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { Cipher } from './store/crypto.js';
 import type { Database } from './store/database.js';
-import type { ChatServices } from './services/chat.js';
-import type { TicketPipeline } from './services/tickets.js';
-import { connectorsFeature } from './connectors/feature.js';
-import { intelligenceFeature } from './services/intelligence.js';
-import { csvImportFeature } from './services/csv-import.js';
+import type { SettingsSection } from './channels/forms.js';
+import type { TicketPipeline } from './tickets/pipeline.js';
 
 /**
  * Product capabilities beyond the alert core (helpdesk connectors, support intelligence, CSV
  * import, the morning brief) plug into the process here instead of editing src/app.ts: each one
- * defines its jobs and returns its routes. Adding one adds one line to FEATURES.
+ * defines its jobs and returns its routes. Adding one adds one line to FEATURES in src/app.ts.
  */
 export interface FeatureContext {
   config: Config;
@@ -23,7 +20,7 @@ export interface FeatureContext {
   database: Database;
   engine: EngineDeps;
   jobs: JobRunner;
-  services: ChatServices;
+  services: ChatHost;
   tickets: TicketPipeline;
   cipher: Cipher;
   log: Logger;
@@ -49,5 +46,20 @@ export interface AppFeature {
   create(ctx: FeatureContext): Promise<FeatureRuntime>;
 }
 
-/** Every feature of the product, created in this order at start-up. */
-export const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];
+/**
+ * What a feature may ask of the chat side (src/chat via services/chat.ts implements it). Declared
+ * here, not imported, so a feature never depends on the chat core and the chat core may use features.
+ */
+export interface ChatHost {
+  /** Wakes the channel's outbox drain (after a feature queued deliveries). */
+  kick(channel: Channel): Promise<void>;
+  /** Appends a section to the general settings form every channel renders. */
+  addSettingsSection(section: SettingsSection): void;
+  /** The CSV import session's report links. */
+  csv: {
+    verifyReportToken(token: string): { workspaceId: string; importId: string } | null;
+    errorReport(workspaceId: string, importId: string): Promise<{ filename: string; content: string } | null>;
+  };
+}
+
+// The list of features lives in the composition root (src/app.ts), the only place that knows them all.

@@ -5,7 +5,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { EngineDeps } from '../engine/index.js';
 import type { Database } from '../store/database.js';
 import { createWorkspace } from '../store/workspaces.js';
-import { sendError } from './v1/routes.js';
+import { sendError } from '../http/kit.js';
 import { FORWARDING_HEADERS } from './playground/trust.js';
 import { seedDemo } from '../demo/seed.js';
 

@@ -3,14 +3,14 @@ import type { Pool } from 'pg';
 import type { AppFeature, FeatureContext } from '../features.js';
 import { channelFor, type Channel } from '../engine/index.js';
 import { toPerson } from '../store/engine-store.js';
-import { asyncRoute, parse, parseQuery, sendError, uuidParam, type Authed } from '../api/v1/routes.js';
-import { connectSchema, ticketsQuery } from '../api/v1/validation.js';
+import { asyncRoute, parse, parseQuery, sendError, uuidParam, type Authed } from '../http/kit.js';
+import { connectSchema, ticketsQuery } from '../http/validation.js';
 import { PLATFORMS, platformFor } from './registry.js';
 import type { ConnectorPlatform } from './types.js';
 import type { ConnectorRow } from './runtime/repo.js';
 import { runSync, type SyncDeps } from './runtime/sync.js';
 import { ConnectorInputError, createConnectorService, type ConnectorService } from './service.js';
-import { connectorSettingsSection } from '../services/connector-forms.js';
+import { connectorSettingsSection } from './forms.js';
 import { configureEgress, parseAllowHosts } from './runtime/egress.js';
 
 export const SYNC_JOB = 'connector:sync';

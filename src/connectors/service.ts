@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Cipher } from '../store/crypto.js';
-import type { TicketPipeline } from '../services/tickets.js';
+import type { TicketPipeline } from '../tickets/pipeline.js';
 import { WebhookParseError, type ConnectorPlatform, type WebhookRequest } from './types.js';
 import { ConnectorError } from './runtime/errors.js';
 import type { HttpClientOptions } from './runtime/http.js';

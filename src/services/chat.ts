@@ -20,11 +20,16 @@ import {
 import { resolveInboundActor, type InboundActor, type InboundActorQuery } from '../chat/tenancy.js';
 import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
 import type { Cipher } from '../store/crypto.js';
-import type { FormModel, FormResult } from './forms.js';
-import { formWithSections, saveWithSections, type SettingsSection } from './connector-forms.js';
+import {
+  formWithSections,
+  saveWithSections,
+  type FormModel,
+  type FormResult,
+  type SettingsSection,
+} from '../channels/forms.js';
 import { createChannelState, type ChannelState } from './channel-state.js';
 import { createCsvImportService, type CsvImportService } from './csv-import.js';
-import { createTicketPipeline, type TicketPipeline } from './tickets.js';
+import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
 import {
   customerIntelligenceLines,
   parsePlaybooksForm,

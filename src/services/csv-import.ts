@@ -30,7 +30,7 @@ import {
   type CsvReviewView,
 } from '../cards/csv-cards.js';
 import type { Cipher } from '../store/crypto.js';
-import type { TicketPipeline } from './tickets.js';
+import type { TicketPipeline } from '../tickets/pipeline.js';
 import { type CardMessage } from '../channels/port.js';
 
 /**

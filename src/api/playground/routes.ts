@@ -11,7 +11,7 @@ import {
 } from '../../engine/index.js';
 import type { Database } from '../../store/database.js';
 import { listCustomers, listPeople, personById } from '../../store/directory.js';
-import { sendError } from '../v1/routes.js';
+import { sendError } from '../../http/kit.js';
 import type { CsvImportService } from '../../services/csv-import.js';
 import { playgroundCsvRoutes } from './csv-routes.js';
 import type { PlaygroundTrust } from './trust.js';

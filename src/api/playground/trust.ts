@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from '../v1/routes.js';
+import { sendError } from '../../http/kit.js';
 
 /**
  * Who may use the playground. It acts as any person of the workspace without signing in, so in

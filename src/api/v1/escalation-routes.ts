@@ -16,8 +16,8 @@ import { roleHolders } from '../../engine/alerts.js';
 import { nominalDue, policyFor, stepCalendar, stepHold } from '../../engine/policy/engine.js';
 import { formatHoldUntil } from '../../engine/policy/holds.js';
 import type { Alert } from '../../engine/types.js';
-import { asyncRoute, parse, sendError, type Authed } from './routes.js';
-import { dryRunSchema } from './validation.js';
+import { asyncRoute, parse, sendError, type Authed } from '../../http/kit.js';
+import { dryRunSchema } from '../../http/validation.js';
 
 export function escalationRoutes(deps: { engine: EngineDeps }): Router {
   const r = Router();

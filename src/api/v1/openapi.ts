@@ -12,7 +12,7 @@ import {
   settingsPatchSchema,
   ticketsQuery,
   usageSchema,
-} from './validation.js';
+} from '../../http/validation.js';
 
 /**
  * The OpenAPI 3.1 description of API v1 (`GET /api/v1/openapi.json`), generated from the zod

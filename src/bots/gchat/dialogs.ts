@@ -14,7 +14,7 @@ import {
   type GchatDialogSpec,
   type GchatInputSpec,
 } from '../../cards/render/gchat.js';
-import type { FormField, FormModel } from '../../services/forms.js';
+import type { FormField, FormModel } from '../../channels/forms.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { Person } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
-import type { FormModel } from '../../services/forms.js';
+import type { FormModel } from '../../channels/forms.js';
 import { NONE, settingsDialog, SETTINGS_OPEN, type SettingsDialogOptions } from './dialogs.js';
 import { flatInputs, type FormInputs } from './events.js';
 

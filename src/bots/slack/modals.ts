@@ -11,7 +11,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { ViewStateValue } from '@slack/bolt';
 import { truncate, type SlackInputSpec, type SlackModalSpec } from '../../cards/render/slack.js';
-import type { FormField, FormModel } from '../../services/forms.js';
+import type { FormField, FormModel } from '../../channels/forms.js';
 
 export const ACTION_MODAL = 'alert_action';
 export const SETTINGS_MODAL = 'fincelo_settings';

@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/alert-card.js';
 import { addSubmitFallbacks } from '../../cards/render/teams.js';
-import type { FormField, FormModel } from '../../services/forms.js';
+import type { FormField, FormModel } from '../../channels/forms.js';
 
 /** Verbs of the settings card's Action.Execute buttons. */
 export const SETTINGS_SAVE = 'settings_save';

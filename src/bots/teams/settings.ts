@@ -1,7 +1,7 @@
 import type { AdaptiveCardJson } from '../../cards/alert-card.js';
 import type { Person } from '../../engine/index.js';
 import type { ChatServices } from '../../services/chat.js';
-import type { FormModel } from '../../services/forms.js';
+import type { FormModel } from '../../channels/forms.js';
 import { formCard, formValues, NONE_VALUE, SETTINGS_OPEN, type SettingsMeta } from './form-card.js';
 
 /** A settings step's outcome: a card to show, or a message for the admin (refusals). */

@@ -1,4 +1,4 @@
-import type { FormField, FormModel } from '../../services/forms.js';
+import type { FormField, FormModel } from '../../channels/forms.js';
 import { choiceList, readChoice, type Choice } from './choices.js';
 import { endDialog, say, saveDialog, type InboundDeps, type Turn } from './turn.js';
 

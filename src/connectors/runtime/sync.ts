@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Cipher } from '../../store/crypto.js';
-import type { TicketPipeline } from '../../services/tickets.js';
+import type { TicketPipeline } from '../../tickets/pipeline.js';
 import type { ConnectorPlatform, Cursor, PlatformContext } from '../types.js';
 import { ConnectorError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';

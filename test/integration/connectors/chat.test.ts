@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
 import type { Person } from '../../../src/engine/index.js';
-import type { FormModel } from '../../../src/services/forms.js';
+import type { FormModel } from '../../../src/channels/forms.js';
 import { toPerson } from '../../../src/store/engine-store.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../../helpers/app.js';

@@ -8,7 +8,7 @@ import { renderAlertCard } from '../../../src/cards/alert-card.js';
 import { buildAlertView } from '../../../src/cards/build-view.js';
 import { renderTeamsCard } from '../../../src/cards/render/teams.js';
 import { formCard, NONE_VALUE } from '../../../src/bots/teams/form-card.js';
-import type { FormModel } from '../../../src/services/forms.js';
+import type { FormModel } from '../../../src/channels/forms.js';
 import {
   ALERT_TYPES,
   type Alert,

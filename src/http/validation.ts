@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ALERT_TYPES, CALL_OUTCOMES, CHANNELS, parseDurationMs, ROLES, TIERS } from '../../engine/index.js';
-import { CATEGORIES, SENTIMENTS } from '../../engine/analysis/types.js';
+import { ALERT_TYPES, CALL_OUTCOMES, CHANNELS, parseDurationMs, ROLES, TIERS } from '../engine/index.js';
+import { CATEGORIES, SENTIMENTS } from '../engine/analysis/types.js';
 
 /**
  * The one validation layer of API v1 (and the schemas its OpenAPI document is generated from):
