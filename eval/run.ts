@@ -542,7 +542,7 @@ async function llmReport(): Promise<void> {
     skipped.push('LLM analyzer: FINCELO_LLM_PROVIDER and FINCELO_LLM_API_KEY are not both set');
     return;
   }
-  const { createAnalyzerFromEnv } = await import('../src/services/llm-analyzer.js');
+  const { createAnalyzerFromEnv } = await import('../src/intelligence/llm-analyzer.js');
   const llm: Analyzer = await createAnalyzerFromEnv(config);
   const run = async <T>(rows: T[], toTicket: (r: T) => TicketText) => {
     const picked = rows.slice(0, llmLimit);

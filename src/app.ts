@@ -41,12 +41,12 @@ import { renderAlertCard } from './cards/alert-card.js';
 import { alertText } from './cards/build-view.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
 import { CHANNEL_MODULES } from './bots/registry.js';
-import { createChatServices, type ChatServices } from './services/chat.js';
+import { createChatServices, type ChatServices } from './chat/services.js';
 import { createTicketPipeline, type TicketPipeline } from './tickets/pipeline.js';
 import type { AppFeature, FeatureRuntime } from './features.js';
 import { connectorsFeature } from './connectors/feature.js';
-import { intelligenceFeature } from './services/intelligence.js';
-import { csvImportFeature } from './services/csv-import.js';
+import { intelligenceFeature } from './intelligence/service.js';
+import { csvImportFeature } from './csv-import/session.js';
 
 /** Every feature of the product, created in this order at start-up. */
 const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];

@@ -47,7 +47,7 @@ export interface AppFeature {
 }
 
 /**
- * What a feature may ask of the chat side (src/chat via services/chat.ts implements it). Declared
+ * What a feature may ask of the chat side (src/chat via chat/services.ts implements it). Declared
  * here, not imported, so a feature never depends on the chat core and the chat core may use features.
  */
 export interface ChatHost {

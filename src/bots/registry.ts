@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { Config } from '../config.js';
 import { type Channel } from '../engine/index.js';
 import type { Logger } from '../log.js';
-import type { ChatServices } from '../services/chat.js';
+import type { ChatServices } from '../chat/services.js';
 import { slackMode } from './slack/mode.js';
 import { teamsModule } from './teams/index.js';
 import { gchatModule } from './gchat/index.js';

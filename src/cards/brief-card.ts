@@ -1,7 +1,7 @@
 import { expandTemplate } from './template.js';
 import template from './templates/brief.json' with { type: 'json' };
 
-/** What the CFO morning brief shows, already worded (built by services/brief.ts). */
+/** What the CFO morning brief shows, already worded (built by src/brief/brief.ts). */
 export interface BriefView {
   title: string;
   subtitle: string;

@@ -78,7 +78,7 @@ export async function runAnalyze(
   config: Config,
   o: { rescore?: boolean; workspace?: string },
 ): Promise<number> {
-  const { createAnalyzerFromEnv } = await import('../services/llm-analyzer.js');
+  const { createAnalyzerFromEnv } = await import('../intelligence/llm-analyzer.js');
   const analyzer = await createAnalyzerFromEnv(config, stderrLog);
   if (!o.rescore) {
     return analyzeStream(
@@ -90,7 +90,7 @@ export async function runAnalyze(
   }
   const { openDatabase } = await import('../store/database.js');
   const { migrate } = await import('../store/migrate.js');
-  const { createIntelligence } = await import('../services/intelligence.js');
+  const { createIntelligence } = await import('../intelligence/service.js');
   const { systemClock } = await import('../engine/ports.js');
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.FINCELO_DATA_DIR });
   try {

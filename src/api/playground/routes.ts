@@ -12,10 +12,10 @@ import {
 import type { Database } from '../../store/database.js';
 import { listCustomers, listPeople, personById } from '../../store/directory.js';
 import { sendError } from '../../http/kit.js';
-import type { CsvImportService } from '../../services/csv-import.js';
+import type { CsvImportService } from '../../csv-import/session.js';
 import { playgroundCsvRoutes } from './csv-routes.js';
 import type { PlaygroundTrust } from './trust.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { issueApiKey } from '../../store/workspaces.js';
 import type { Person } from '../../engine/index.js';
 
@@ -33,7 +33,7 @@ export function playgroundRoutes(deps: {
   database: Database;
   engine: EngineDeps;
   trust: PlaygroundTrust;
-  /** The chat commands and settings forms every channel shares (src/services/chat.ts). */
+  /** The chat commands and settings forms every channel shares (src/chat/services.ts). */
   services: ChatServices;
   /** API keys of demo workspaces seeded by this start (offered to admins, then forgotten). */
   demoKeys: Map<string, string>;

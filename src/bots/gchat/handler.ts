@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parseDialogSpec, renderGchatCard } from '../../cards/render/gchat.js';
 import { ACTIONS, type ActionName } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { ChatApi } from './api.js';
 import { cardVersion, type CardCache } from './card-cache.js';
 import { handleCsvClick, handleCsvUpload, isCsvUpload } from './csv.js';

@@ -1,5 +1,5 @@
 import type { Person } from '../../engine/index.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import { isDirectMessage, type ChatEvent } from './events.js';
 

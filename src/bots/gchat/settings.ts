@@ -1,5 +1,5 @@
 import type { Person } from '../../engine/index.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { FormModel } from '../../channels/forms.js';
 import { NONE, settingsDialog, SETTINGS_OPEN, type SettingsDialogOptions } from './dialogs.js';
 import { flatInputs, type FormInputs } from './events.js';

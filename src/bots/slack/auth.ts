@@ -1,5 +1,5 @@
 import type { AuthorizeResult } from '@slack/bolt';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { SlackMode } from './mode.js';
 import type { ClientFor } from './web-client.js';
 import { PermanentDeliveryError } from '../../channels/port.js';

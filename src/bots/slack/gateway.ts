@@ -1,6 +1,6 @@
 import { type Person } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { escapeMrkdwn, renderSlackBlocks, truncate } from '../../cards/render/slack.js';
 import type { SlackAuth } from './auth.js';
 import { slackErrorCode, toDeliveryError, retryAfterSeconds } from './errors.js';

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import type { Person } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { SlackMode } from './mode.js';
 
 /** Who is talking to us: the Fincelo workspace of a Slack team, and the person behind a Slack user. */

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Person } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { SlackIdentity } from './identity.js';
 import { SAY } from './notify.js';
 

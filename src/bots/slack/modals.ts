@@ -1,7 +1,7 @@
 /**
  * Slack modals (views.open / response_action): the alert action forms (built from the card's
  * ShowCard inputs, see cards/render/slack.ts) and the settings forms (built from the channel-
- * agnostic FormModel of services/forms.ts).
+ * agnostic FormModel of src/channels/forms.ts).
  *
  * Block Kit limits that matter here (docs.slack.dev/reference/surfaces/views and block-kit):
  * title / submit / close ≤ 24 chars, ≤ 100 blocks, private_metadata ≤ 3,000 chars, select menus

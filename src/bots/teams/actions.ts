@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/alert-card.js';
 import { ACTIONS, type ActionName } from '../../engine/index.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { cardVersion, type CardCache } from './card-cache.js';
 import type { TeamsActor } from './identity.js';
 import { conversationKind } from './references.js';

@@ -1,6 +1,6 @@
 import { type Person } from '../../engine/index.js';
 import { renderTeamsCard } from '../../cards/render/teams.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { CardCache } from './card-cache.js';
 import {
   conversationKind,

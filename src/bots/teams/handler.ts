@@ -1,5 +1,5 @@
 import type { TurnContext, ConnectorClient, CloudAdapter } from '@microsoft/agents-hosting';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { Logger } from '../../log.js';
 import type { CardCache } from './card-cache.js';
 import type { TeamsSender } from './sender.js';

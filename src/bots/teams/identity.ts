@@ -1,6 +1,6 @@
 import type { TurnContext, ConnectorClient } from '@microsoft/agents-hosting';
 import type { Person } from '../../engine/index.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import type { Logger } from '../../log.js';
 import {

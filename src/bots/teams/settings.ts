@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/alert-card.js';
 import type { Person } from '../../engine/index.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { FormModel } from '../../channels/forms.js';
 import { formCard, formValues, NONE_VALUE, SETTINGS_OPEN, type SettingsMeta } from './form-card.js';
 

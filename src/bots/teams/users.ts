@@ -1,4 +1,4 @@
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { StoredReference } from './references.js';
 
 /**

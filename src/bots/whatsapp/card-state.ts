@@ -1,5 +1,5 @@
 import type { WhatsAppInputSpec } from '../../cards/render/whatsapp.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import { type CardMessage } from '../../channels/port.js';
 
 /**

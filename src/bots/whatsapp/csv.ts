@@ -1,5 +1,5 @@
 import { renderWhatsAppCard, whatsappListMessage } from '../../cards/render/whatsapp.js';
-import { isCsvAction } from '../../services/csv-import.js';
+import { isCsvAction } from '../../csv-import/session.js';
 import { say, type InboundDeps, type Turn } from './turn.js';
 import { type CardMessage } from '../../channels/port.js';
 

@@ -29,7 +29,7 @@ const looksLikeCsv = (doc: NonNullable<WaInbound['document']>) =>
 
 /**
  * A document message: a CSV export is downloaded and handed to the CSV import flow
- * (src/services/csv-import.ts); its review and preview cards arrive as list messages, their
+ * (src/csv-import/session.ts); its review and preview cards arrive as list messages, their
  * buttons as rows (see csv.ts).
  */
 export async function receiveDocument(

@@ -1,5 +1,5 @@
 import { isBsuid } from './parse.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { WhatsAppSender } from './sender.js';
 import { type ChannelGateway } from '../../channels/port.js';
 

@@ -1,4 +1,4 @@
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 
 /**
  * Alerts whose full card waits for the person's next message (a chat_dialogs row keyed

@@ -4,7 +4,7 @@ import {
   whatsappListMessage,
   WHATSAPP_LIMITS,
 } from '../../cards/render/whatsapp.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { Logger } from '../../log.js';
 import { loadCardState, saveCardState, type AlertCardState } from './card-state.js';
 import { GraphError, WA_ERRORS, type GraphClient } from './graph.js';

@@ -4,7 +4,7 @@ import { endDialog, say, saveDialog, type InboundDeps, type Turn } from './turn.
 
 /**
  * `settings` as a guided dialog over lists and replies, walking the same channel-agnostic FormModel
- * the Slack modal and the Teams card show (src/services/forms.ts):
+ * the Slack modal and the Teams card show (src/channels/forms.ts):
  *   menu → General: pick a field from a (paged) list, answer, it is saved; pick another or *done*.
  *        → Add/Edit a person or customer: every field in turn (*keep* keeps the shown value), then
  *          saved at once; a field the service refuses is asked again with the reason.

@@ -1,6 +1,6 @@
 import type { Person } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
-import type { ChatServices } from '../../services/chat.js';
+import type { ChatServices } from '../../chat/services.js';
 import type { GraphClient } from './graph.js';
 import type { WaInbound } from './parse.js';
 import type { WaChat, WhatsAppSender } from './sender.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
-import { BRIEF_TICK_JOB, runBriefTick } from '../../../src/services/brief.js';
+import { BRIEF_TICK_JOB, runBriefTick } from '../../../src/brief/brief.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../../helpers/app.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
-import { createLlmAnalyzer } from '../../../../src/services/llm-analyzer.js';
+import { createLlmAnalyzer } from '../../../../src/intelligence/llm-analyzer.js';
 
 const ticket = {
   id: 't1',

@@ -6,7 +6,7 @@ import {
   parseSupportRiskForm,
   playbooksFormValue,
   supportRiskFormValue,
-} from '../../../../src/services/intelligence.js';
+} from '../../../../src/intelligence/service.js';
 import type { Analysis } from '../../../../src/engine/analysis/types.js';
 
 const fieldErrors = (patch: unknown) => {

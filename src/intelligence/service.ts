@@ -12,7 +12,7 @@ import { churnBand, computeChurnRisk, type ChurnFactor } from '../engine/churn.j
 import { createLocalAnalyzer } from '../engine/analysis/local.js';
 import { CATEGORY_NAMES, type Analysis, type Analyzer, type Category } from '../engine/analysis/types.js';
 import { createAnalyzerFromEnv } from './llm-analyzer.js';
-import { defineBriefJobs } from './brief.js';
+import { defineBriefJobs } from '../brief/brief.js';
 
 /**
  * Support intelligence: every new or changed ticket is scored, the analysis is stored with the

@@ -17,7 +17,7 @@ import {
   type Person,
   type Role,
 } from '../engine/index.js';
-import { resolveInboundActor, type InboundActor, type InboundActorQuery } from '../chat/tenancy.js';
+import { resolveInboundActor, type InboundActor, type InboundActorQuery } from './tenancy.js';
 import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
 import type { Cipher } from '../store/crypto.js';
 import {
@@ -28,7 +28,7 @@ import {
   type SettingsSection,
 } from '../channels/forms.js';
 import { createChannelState, type ChannelState } from './channel-state.js';
-import { createCsvImportService, type CsvImportService } from './csv-import.js';
+import { createCsvImportService, type CsvImportService } from '../csv-import/session.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
 import {
   customerIntelligenceLines,
@@ -36,8 +36,8 @@ import {
   parseSupportRiskForm,
   playbooksFormValue,
   supportRiskFormValue,
-} from './intelligence.js';
-import { briefOnDemand } from './brief.js';
+} from '../intelligence/service.js';
+import { briefOnDemand } from '../brief/brief.js';
 
 /**
  * What every chat channel needs from the product, independent of the platform: who is this
@@ -148,7 +148,7 @@ export interface ChatServices {
   } | null>;
   /** Short dialogs and sent-message records for channels without threads or modals (WhatsApp). */
   state: ChannelState;
-  /** CSV ticket import from a chat thread (issue 6): see src/services/csv-import.ts. */
+  /** CSV ticket import from a chat thread (issue 6): see src/csv-import/session.ts. */
   csv: CsvImportService;
   /** The alert a root message belongs to (thread continuity for replies). */
   alertForMessage(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config.js';
-import { createAnalyzerFromEnv, type LlmAnalyzer } from '../../../src/services/llm-analyzer.js';
+import { createAnalyzerFromEnv, type LlmAnalyzer } from '../../../src/intelligence/llm-analyzer.js';
 
 const API_KEY = 'sk-test-not-a-real-key-0123456789';
 

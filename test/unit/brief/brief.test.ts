@@ -1,6 +1,6 @@
 /** When the CFO morning brief is due: at the local brief time, with a bounded catch-up. */
 import { describe, expect, it } from '@jest/globals';
-import { briefDue } from '../../../src/services/brief.js';
+import { briefDue } from '../../../src/brief/brief.js';
 
 describe('briefDue', () => {
   const tz = 'America/New_York'; // 08:00 local = 12:00Z on 10 March 2026 (EDT since 8 March)
