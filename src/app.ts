@@ -51,6 +51,7 @@ import { csvImportFeature } from './csv-import/session.js';
 /** Every feature of the product, created in this order at start-up. */
 const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];
 import { type ChannelGateway } from './channels/port.js';
+import { listWorkspaceIds } from './store/workspaces.js';
 
 export interface StartOptions {
   config: Config;
@@ -246,8 +247,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.kick(deliverJob(ch));
       });
       jobs.define('collections:scan', async () => {
-        const ws = (await database.pool.query('SELECT id FROM workspaces')).rows;
-        for (const w of ws) await scanCollections(engine, w.id);
+        for (const id of await listWorkspaceIds(database.pool)) await scanCollections(engine, id);
       });
     }
 

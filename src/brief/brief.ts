@@ -10,6 +10,16 @@ import {
 } from '../engine/index.js';
 import { CATEGORY_NAMES, type Category } from '../engine/analysis/types.js';
 import { briefText, renderBriefCard, type BriefView } from '../cards/brief-card.js';
+import {
+  selectAlertsByWorkspaceIdStatus,
+  selectAlertsCNameCArrAFactsByWorkspaceIdType,
+  selectCustomersCNameCArrCChurnRiskByWorkspaceIdChurnRisk,
+  selectInvoicesByWorkspaceIdStatus,
+  selectPeopleIdByWorkspaceIdRole,
+  selectTicketAnalysesByWorkspaceIdAnalyzedAt,
+  selectWorkspacesIdSettingsTimezone,
+  selectWorkspacesSettingsTimezoneById,
+} from '../store/brief.js';
 
 /**
  * The CFO morning brief: at each workspace's brief time in its time zone, once per local day, a
@@ -54,55 +64,17 @@ export async function buildBrief(
   timeZone: string,
 ): Promise<BriefView> {
   const today = localDate(now, timeZone);
-  const overdue = (
-    await pool.query(
-      `SELECT c.name, i.external_id, i.amount, i.currency, ($2::date - i.due_date) AS days
-       FROM invoices i JOIN customers c ON c.id = i.customer_id
-       WHERE i.workspace_id = $1 AND i.status = 'open' AND i.due_date < $2::date ORDER BY days DESC, i.amount DESC`,
-      [workspaceId, today],
-    )
-  ).rows;
+  const overdue = (await selectInvoicesByWorkspaceIdStatus(pool, [workspaceId, today])).rows;
   const totals = new Map<string, number>();
   for (const r of overdue) totals.set(r.currency, (totals.get(r.currency) ?? 0) + Number(r.amount));
   const atRisk = (
-    await pool.query(
-      `SELECT c.name, c.arr, c.churn_risk FROM customers c
-       WHERE c.workspace_id = $1 AND (c.churn_risk >= $2 OR EXISTS (
-         SELECT 1 FROM alerts a WHERE a.customer_id = c.id AND a.type = 'support_risk' AND a.status <> 'resolved'))
-       ORDER BY c.arr DESC NULLS LAST, c.name`,
-      [workspaceId, HIGH_CHURN],
-    )
+    await selectCustomersCNameCArrCChurnRiskByWorkspaceIdChurnRisk(pool, [workspaceId, HIGH_CHURN])
   ).rows;
   const arrAtRisk = atRisk.reduce((a, r) => a + Number(r.arr ?? 0), 0);
-  const expansion = (
-    await pool.query(
-      `SELECT c.name, c.arr, a.facts FROM alerts a JOIN customers c ON c.id = a.customer_id
-       WHERE a.workspace_id = $1 AND a.type = 'usage_threshold' AND a.status <> 'resolved'
-         AND a.facts ->> 'framing' ILIKE '%expansion%'
-       ORDER BY (a.facts ->> 'percent')::float DESC`,
-      [workspaceId],
-    )
-  ).rows;
+  const expansion = (await selectAlertsCNameCArrAFactsByWorkspaceIdType(pool, [workspaceId])).rows;
   const since = new Date(now.getTime() - 24 * 3600_000);
-  const tickets = (
-    await pool.query(
-      `SELECT t.subject, c.name AS customer, a.sentiment_label, a.sentiment_score, a.category_primary
-       FROM ticket_analyses a JOIN tickets t ON t.id = a.ticket_id LEFT JOIN customers c ON c.id = t.customer_id
-       WHERE a.workspace_id = $1 AND a.analyzed_at >= $2
-         AND (a.sentiment_label IN ('hostile', 'distressed') OR a.category_primary IN ('legal_threat', 'cancellation_request', 'security_concern'))
-       ORDER BY a.sentiment_score, a.analyzed_at DESC LIMIT 5`,
-      [workspaceId, since],
-    )
-  ).rows;
-  const escalated = (
-    await pool.query(
-      `SELECT DISTINCT a.id, a.type, a.status, c.name, a.created_at FROM alerts a
-       JOIN customers c ON c.id = a.customer_id
-       JOIN alert_recipients r ON r.alert_id = a.id JOIN people p ON p.id = r.person_id
-       WHERE a.workspace_id = $1 AND a.status <> 'resolved' AND p.role = 'cfo' ORDER BY a.created_at`,
-      [workspaceId],
-    )
-  ).rows;
+  const tickets = (await selectTicketAnalysesByWorkspaceIdAnalyzedAt(pool, [workspaceId, since])).rows;
+  const escalated = (await selectAlertsByWorkspaceIdStatus(pool, [workspaceId])).rows;
   const arrCurrency = 'USD';
   const typeLabel: Record<string, string> = {
     usage_threshold: 'Usage',
@@ -175,13 +147,12 @@ export async function buildBrief(
 export async function runBriefTick(pool: pg.Pool, engine: EngineDeps): Promise<number> {
   const now = engine.clock.now();
   let sent = 0;
-  const workspaces = (await pool.query('SELECT id, settings, timezone FROM workspaces')).rows;
+  const workspaces = (await selectWorkspacesIdSettingsTimezone(pool)).rows;
   for (const ws of workspaces) {
     const settings = effectiveSettings(ws.settings, ws.timezone);
     const { due, day } = briefDue(now, settings.timezone, settings.briefTime);
     if (!due) continue;
-    const cfos = (await pool.query(`SELECT id FROM people WHERE workspace_id = $1 AND role = 'cfo'`, [ws.id]))
-      .rows;
+    const cfos = (await selectPeopleIdByWorkspaceIdRole(pool, [ws.id])).rows;
     if (cfos.length === 0) continue;
     const view = await buildBrief(pool, ws.id, now, settings.timezone);
     const card = renderBriefCard(view);
@@ -206,8 +177,7 @@ export async function runBriefTick(pool: pg.Pool, engine: EngineDeps): Promise<n
 
 /** The brief on demand (`brief` in chat): the same figures as text. */
 export async function briefOnDemand(pool: pg.Pool, engine: EngineDeps, workspaceId: string): Promise<string> {
-  const ws = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
-    .rows[0];
+  const ws = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
   const settings = effectiveSettings(ws?.settings, ws?.timezone);
   return briefText(await buildBrief(pool, workspaceId, engine.clock.now(), settings.timezone));
 }

@@ -1,5 +1,16 @@
 import type pg from 'pg';
 import type { Channel, EngineDeps } from '../engine/index.js';
+import {
+  deleteChatDialogsByChannelConversationKey,
+  deleteChatDialogsByChannelConversationKey2,
+  deleteProcessedEventsBySourceEventId,
+  selectChannelMessagesByChannelExternalMessageId,
+  selectChatDialogsWorkspaceIdKindStateExpiresAtByChannelConve,
+  updateChannelMessagesByChannelExternalMessageId,
+  upsertChannelMessages,
+  upsertChatDialogs,
+  upsertProcessedEvents,
+} from '../store/chat-state.js';
 
 /**
  * Channel-agnostic conversation state that platforms without threads or modals need (WhatsApp,
@@ -70,12 +81,7 @@ const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4
 
 export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelState {
   const message: ChannelState['message'] = async (channel, messageId) => {
-    const r = (
-      await pool.query(
-        'SELECT workspace_id, alert_id, conversation_id, kind, status FROM channel_messages WHERE channel = $1 AND external_message_id = $2',
-        [channel, messageId],
-      )
-    ).rows[0];
+    const r = (await selectChannelMessagesByChannelExternalMessageId(pool, [channel, messageId])).rows[0];
     return r
       ? {
           workspaceId: r.workspace_id,
@@ -97,54 +103,44 @@ export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelSt
 
   return {
     async dialog(channel, key) {
-      const r = (
-        await pool.query(
-          'SELECT workspace_id, kind, state, expires_at FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2',
-          [channel, key],
-        )
-      ).rows[0];
+      const r = (await selectChatDialogsWorkspaceIdKindStateExpiresAtByChannelConve(pool, [channel, key]))
+        .rows[0];
       if (!r) return null;
       if (new Date(r.expires_at).getTime() <= engine.clock.now().getTime()) {
-        await pool.query(
-          'DELETE FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2 AND expires_at <= $3',
-          [channel, key, engine.clock.now()],
-        );
+        await deleteChatDialogsByChannelConversationKey(pool, [channel, key, engine.clock.now()]);
         return null;
       }
       return { workspaceId: r.workspace_id, kind: r.kind, state: r.state, expiresAt: new Date(r.expires_at) };
     },
     async saveDialog(q) {
-      await pool.query(
-        `INSERT INTO chat_dialogs (workspace_id, channel, conversation_key, kind, state, expires_at) VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (channel, conversation_key) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, kind = EXCLUDED.kind,
-           state = EXCLUDED.state, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-        [q.workspaceId, q.channel, q.key, q.kind, JSON.stringify(q.state), q.expiresAt],
-      );
-    },
-    async endDialog(channel, key) {
-      await pool.query('DELETE FROM chat_dialogs WHERE channel = $1 AND conversation_key = $2', [
-        channel,
-        key,
+      await upsertChatDialogs(pool, [
+        q.workspaceId,
+        q.channel,
+        q.key,
+        q.kind,
+        JSON.stringify(q.state),
+        q.expiresAt,
       ]);
     },
+    async endDialog(channel, key) {
+      await deleteChatDialogsByChannelConversationKey2(pool, [channel, key]);
+    },
     async recordMessage(q) {
-      await pool.query(
-        `INSERT INTO channel_messages (channel, external_message_id, workspace_id, alert_id, conversation_id, kind) VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (channel, external_message_id) DO NOTHING`,
-        [q.channel, q.messageId, q.workspaceId, q.alertId, q.conversationId, q.kind],
-      );
+      await upsertChannelMessages(pool, [
+        q.channel,
+        q.messageId,
+        q.workspaceId,
+        q.alertId,
+        q.conversationId,
+        q.kind,
+      ]);
     },
     message,
     async messageStatus(q) {
       const rank = RANK[q.status];
       if (!rank) return false;
       const r = (
-        await pool.query(
-          `UPDATE channel_messages SET status = $3 WHERE channel = $1 AND external_message_id = $2
-             AND (status IS NULL OR (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < $4)
-           RETURNING workspace_id, alert_id, kind`,
-          [q.channel, q.messageId, q.status, rank],
-        )
+        await updateChannelMessagesByChannelExternalMessageId(pool, [q.channel, q.messageId, q.status, rank])
       ).rows[0];
       if (!r) return false;
       if (r.alert_id)
@@ -164,18 +160,11 @@ export function createChannelState(pool: pg.Pool, engine: EngineDeps): ChannelSt
         });
     },
     async rememberEvent(source, eventId, workspaceId) {
-      const r = await pool.query(
-        `INSERT INTO processed_events (source, scope, event_id, workspace_id)
-         VALUES ($1, coalesce($3::uuid::text, ''), $2, $3::uuid) ON CONFLICT DO NOTHING`,
-        [source, eventId, workspaceId],
-      );
+      const r = await upsertProcessedEvents(pool, [source, eventId, workspaceId]);
       return (r.rowCount ?? 0) > 0;
     },
     async forgetEvent(source, eventId, workspaceId) {
-      await pool.query(
-        `DELETE FROM processed_events WHERE source = $1 AND event_id = $2 AND scope = coalesce($3::uuid::text, '')`,
-        [source, eventId, workspaceId],
-      );
+      await deleteProcessedEventsBySourceEventId(pool, [source, eventId, workspaceId]);
     },
   };
 }

@@ -38,6 +38,28 @@ import {
   supportRiskFormValue,
 } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';
+import {
+  insertPeople,
+  insertWorkspaces,
+  selectAlertThreadsAlertIdWorkspaceIdByChannelRootMessageId,
+  selectAlertsByWorkspaceIdStatus,
+  selectAlertsTypeStatusByCustomerIdStatus,
+  selectChatInstallationsExternalIdDataEncByChannelWorkspaceId,
+  selectChatInstallationsWorkspaceIdByChannelExternalId,
+  selectChatInstallationsWorkspaceIdDataEncByChannelExternalId,
+  selectConversationsByChannelExternalId,
+  selectCustomersArrDomainsByWorkspaceIdExternalId,
+  selectCustomersCPNameByWorkspaceId,
+  selectInvoicesByCustomerIdStatus,
+  selectUsageReadingsUsedLimitMetricAtByCustomerId,
+  selectWorkspacesId,
+  selectWorkspacesSettingsById,
+  selectWorkspacesSettingsTimezoneById,
+  updateWorkspacesById,
+  upsertChatInstallations,
+  upsertChatInstallations2,
+  upsertConversations,
+} from '../store/chat.js';
 
 /**
  * What every chat channel needs from the product, independent of the platform: who is this
@@ -231,14 +253,7 @@ export function createChatServices(deps: {
   async function myAlerts(workspaceId: string, person: Person | null): Promise<string> {
     if (!person)
       return "I don't know who you are in this workspace yet: ask an admin to add you (with your email) under People.";
-    const rows = (
-      await pool.query(
-        `SELECT a.id, a.type, a.status, a.facts, c.name AS customer FROM alerts a JOIN customers c ON c.id = a.customer_id
-         WHERE a.workspace_id = $1 AND a.status <> 'resolved' AND (a.assignee_id = $2 OR EXISTS (SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.person_id = $2))
-         ORDER BY a.created_at DESC LIMIT 20`,
-        [workspaceId, person.id],
-      )
-    ).rows;
+    const rows = (await selectAlertsByWorkspaceIdStatus(pool, [workspaceId, person.id])).rows;
     if (rows.length === 0) return 'You have no open alerts. 🎉';
     const label = {
       usage_threshold: 'Usage',
@@ -255,32 +270,11 @@ export function createChatServices(deps: {
   }
 
   async function customerSummary(workspaceId: string, name: string): Promise<string> {
-    const c = (
-      await pool.query(
-        `SELECT c.*, p.name AS csm FROM customers c LEFT JOIN people p ON p.id = c.csm_id
-         WHERE c.workspace_id = $1 AND (lower(c.name) = lower($2) OR lower(c.external_id) = lower($2) OR c.name ILIKE '%' || $2 || '%')
-         ORDER BY (lower(c.name) = lower($2)) DESC, c.name LIMIT 1`,
-        [workspaceId, name],
-      )
-    ).rows[0];
+    const c = (await selectCustomersCPNameByWorkspaceId(pool, [workspaceId, name])).rows[0];
     if (!c) return `No customer matches "${name}".`;
-    const usage = (
-      await pool.query(
-        'SELECT used, "limit", metric, at FROM usage_readings WHERE customer_id = $1 ORDER BY at DESC LIMIT 1',
-        [c.id],
-      )
-    ).rows[0];
-    const invoices = (
-      await pool.query(
-        `SELECT external_id, amount, currency, to_char(due_date,'YYYY-MM-DD') AS due FROM invoices WHERE customer_id = $1 AND status = 'open' ORDER BY due_date`,
-        [c.id],
-      )
-    ).rows;
-    const alerts = (
-      await pool.query(`SELECT type, status FROM alerts WHERE customer_id = $1 AND status <> 'resolved'`, [
-        c.id,
-      ])
-    ).rows;
+    const usage = (await selectUsageReadingsUsedLimitMetricAtByCustomerId(pool, [c.id])).rows[0];
+    const invoices = (await selectInvoicesByCustomerIdStatus(pool, [c.id])).rows;
+    const alerts = (await selectAlertsTypeStatusByCustomerIdStatus(pool, [c.id])).rows;
     const lines = [
       `*${c.name}* — tier ${c.tier}, CSM ${c.csm ?? 'unassigned'}${c.arr ? `, ARR ${Number(c.arr).toLocaleString('en-US')}` : ''}`,
     ];
@@ -310,8 +304,7 @@ export function createChatServices(deps: {
     context: Record<string, string> = {},
   ): Promise<FormModel | { refused: string }> {
     if (!isAdmin(actor)) return { refused: 'Only workspace admins can change settings.' };
-    const row = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
-      .rows[0];
+    const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
     const s = effectiveSettings(row?.settings, row?.timezone);
     const people = await listPeople(pool, workspaceId);
     const personOptions = [
@@ -530,10 +523,7 @@ export function createChatServices(deps: {
           errors.tier = `Choose one of ${TIERS.join(', ')}.`;
         if (Object.keys(errors).length) return { ok: false, errors };
         const existing = (
-          await pool.query(
-            'SELECT arr, domains FROM customers WHERE workspace_id = $1 AND external_id = $2',
-            [workspaceId, externalId],
-          )
+          await selectCustomersArrDomainsByWorkspaceIdExternalId(pool, [workspaceId, externalId])
         ).rows[0];
         await upsertCustomers(pool, workspaceId, [
           {
@@ -590,8 +580,7 @@ export function createChatServices(deps: {
       if (values.quietWindows !== undefined) {
         // Keep the one-off windows (API only); the form edits the weekly ones.
         const oneOff = effectiveSettings(
-          (await pool.query('SELECT settings FROM workspaces WHERE id = $1', [workspaceId])).rows[0]
-            ?.settings,
+          (await selectWorkspacesSettingsById(pool, [workspaceId])).rows[0]?.settings,
         ).quietWindows.filter((w) => 'start' in w);
         patch.quietWindows = [
           ...oneOff,
@@ -608,8 +597,7 @@ export function createChatServices(deps: {
       }
       if (values.supportRisk !== undefined) patch.supportRisk = parseSupportRiskForm(v('supportRisk'));
       if (values.playbooks !== undefined) patch.playbooks = parsePlaybooksForm(v('playbooks'));
-      const row = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
-        .rows[0];
+      const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
       let next;
       try {
         next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), patch);
@@ -621,11 +609,7 @@ export function createChatServices(deps: {
         }
       }
       if (Object.keys(errors).length || !next) return { ok: false, errors };
-      await pool.query('UPDATE workspaces SET settings = $2, timezone = $3 WHERE id = $1', [
-        workspaceId,
-        JSON.stringify(next),
-        next.timezone,
-      ]);
+      await updateWorkspacesById(pool, [workspaceId, JSON.stringify(next), next.timezone]);
       return {
         ok: true,
         message: 'Settings saved. Alerts already running keep the escalation chain they started with.',
@@ -653,18 +637,17 @@ export function createChatServices(deps: {
       log: deps.log,
     }),
     async saveInstallation(channel, externalId, workspaceId, data, installedBy) {
-      await pool.query(
-        `INSERT INTO chat_installations (workspace_id, channel, external_id, data_enc, installed_by) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (channel, external_id) DO UPDATE SET data_enc = EXCLUDED.data_enc, installed_by = COALESCE(EXCLUDED.installed_by, chat_installations.installed_by)`,
-        [workspaceId, channel, externalId, cipher.encryptJson(data), installedBy ?? null],
-      );
+      await upsertChatInstallations(pool, [
+        workspaceId,
+        channel,
+        externalId,
+        cipher.encryptJson(data),
+        installedBy ?? null,
+      ]);
     },
     async findInstallation(channel, externalId) {
       const r = (
-        await pool.query(
-          'SELECT workspace_id, data_enc FROM chat_installations WHERE channel = $1 AND external_id = $2',
-          [channel, externalId],
-        )
+        await selectChatInstallationsWorkspaceIdDataEncByChannelExternalId(pool, [channel, externalId])
       ).rows[0];
       return r
         ? { workspaceId: r.workspace_id, data: cipher.decryptJson<Record<string, unknown>>(r.data_enc) }
@@ -672,10 +655,7 @@ export function createChatServices(deps: {
     },
     async installationForWorkspace(channel, workspaceId) {
       const r = (
-        await pool.query(
-          'SELECT external_id, data_enc FROM chat_installations WHERE channel = $1 AND workspace_id = $2 ORDER BY created_at LIMIT 1',
-          [channel, workspaceId],
-        )
+        await selectChatInstallationsExternalIdDataEncByChannelWorkspaceId(pool, [channel, workspaceId])
       ).rows[0];
       return r
         ? { externalId: r.external_id, data: cipher.decryptJson<Record<string, unknown>>(r.data_enc) }
@@ -685,34 +665,31 @@ export function createChatServices(deps: {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const ws = (await client.query('INSERT INTO workspaces (name) VALUES ($1) RETURNING id', [q.name]))
-          .rows[0];
-        const bound = await client.query(
-          `INSERT INTO chat_installations (workspace_id, channel, external_id, data_enc, installed_by) VALUES ($1,$2,$3,$4,$5)
-           ON CONFLICT (channel, external_id) DO NOTHING`,
-          [ws.id, q.channel, q.externalId, cipher.encryptJson(q.data), q.installer.identityValue],
-        );
+        const ws = (await insertWorkspaces(client, [q.name])).rows[0];
+        const bound = await upsertChatInstallations2(client, [
+          ws.id,
+          q.channel,
+          q.externalId,
+          cipher.encryptJson(q.data),
+          q.installer.identityValue,
+        ]);
         if (!bound.rowCount) {
           await client.query('ROLLBACK');
-          const existing = await client.query(
-            'SELECT workspace_id FROM chat_installations WHERE channel = $1 AND external_id = $2',
-            [q.channel, q.externalId],
-          );
+          const existing = await selectChatInstallationsWorkspaceIdByChannelExternalId(client, [
+            q.channel,
+            q.externalId,
+          ]);
           return { workspaceId: existing.rows[0].workspace_id, created: false };
         }
         const i = q.installer;
-        await client.query(
-          `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, identities)
-           VALUES ($1,$2,$3,$4,'admin',true,$5,$6)`,
-          [
-            ws.id,
-            `${q.channel}:${i.identityValue}`,
-            i.name,
-            i.email ?? null,
-            i.timezone ?? 'UTC',
-            JSON.stringify({ [q.channel]: { [i.identityKey]: i.identityValue } }),
-          ],
-        );
+        await insertPeople(client, [
+          ws.id,
+          `${q.channel}:${i.identityValue}`,
+          i.name,
+          i.email ?? null,
+          i.timezone ?? 'UTC',
+          JSON.stringify({ [q.channel]: { [i.identityKey]: i.identityValue } }),
+        ]);
         await client.query('COMMIT');
         return { workspaceId: ws.id, created: true };
       } catch (err) {
@@ -723,30 +700,24 @@ export function createChatServices(deps: {
       }
     },
     async saveConversation(q) {
-      await pool.query(
-        `INSERT INTO conversations (workspace_id, channel, person_id, role, external_id, reference, last_inbound_at) VALUES ($1,$2,$3,$4,$5,$6, CASE WHEN $7 THEN now() END)
-         ON CONFLICT (workspace_id, channel, external_id) DO UPDATE SET person_id = COALESCE(EXCLUDED.person_id, conversations.person_id),
-           role = COALESCE(EXCLUDED.role, conversations.role), reference = conversations.reference || EXCLUDED.reference,
-           last_inbound_at = COALESCE(EXCLUDED.last_inbound_at, conversations.last_inbound_at)`,
-        [
-          q.workspaceId,
-          q.channel,
-          q.personId ?? null,
-          q.role ?? null,
-          q.externalId,
-          JSON.stringify(q.reference ?? {}),
-          q.inbound ?? false,
-        ],
-      );
+      await upsertConversations(pool, [
+        q.workspaceId,
+        q.channel,
+        q.personId ?? null,
+        q.role ?? null,
+        q.externalId,
+        JSON.stringify(q.reference ?? {}),
+        q.inbound ?? false,
+      ]);
     },
     async findConversation(channel, externalId, scope = {}) {
       const r = (
-        await pool.query(
-          `SELECT * FROM conversations WHERE channel = $1 AND external_id = $2
-             AND ($3::uuid IS NULL OR id = $3) AND ($4::uuid IS NULL OR workspace_id = $4)
-           ORDER BY created_at LIMIT 1`,
-          [channel, externalId, scope.id ?? null, scope.workspaceId ?? null],
-        )
+        await selectConversationsByChannelExternalId(pool, [
+          channel,
+          externalId,
+          scope.id ?? null,
+          scope.workspaceId ?? null,
+        ])
       ).rows[0];
       return r
         ? {
@@ -760,24 +731,17 @@ export function createChatServices(deps: {
     },
     async alertForMessage(channel, rootMessageId) {
       const r = (
-        await pool.query(
-          'SELECT alert_id, workspace_id FROM alert_threads WHERE channel = $1 AND root_message_id = $2 LIMIT 1',
-          [channel, rootMessageId],
-        )
+        await selectAlertThreadsAlertIdWorkspaceIdByChannelRootMessageId(pool, [channel, rootMessageId])
       ).rows[0];
       return r ? { alertId: r.alert_id, workspaceId: r.workspace_id } : null;
     },
     async workspaceForInstallation(channel, externalId) {
-      const r = (
-        await pool.query(
-          'SELECT workspace_id FROM chat_installations WHERE channel = $1 AND external_id = $2',
-          [channel, externalId],
-        )
-      ).rows[0];
+      const r = (await selectChatInstallationsWorkspaceIdByChannelExternalId(pool, [channel, externalId]))
+        .rows[0];
       return r?.workspace_id ?? null;
     },
     async soleWorkspace() {
-      const r = (await pool.query('SELECT id FROM workspaces ORDER BY created_at LIMIT 2')).rows;
+      const r = (await selectWorkspacesId(pool)).rows;
       return r.length === 1 ? r[0].id : null;
     },
     async act(q) {

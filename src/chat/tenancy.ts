@@ -20,6 +20,15 @@
 import type pg from 'pg';
 import type { Channel, Person } from '../engine/index.js';
 import { toPerson } from '../store/engine-store.js';
+import {
+  selectChatInstallationsWorkspaceIdByChannelExternalId,
+  selectPeopleByWorkspaceId,
+  selectPeopleByWorkspaceId2,
+  selectPeopleDISTINCTWorkspaceId,
+  selectPeopleDISTINCTWorkspaceIdByUuidWorkspaceId,
+  selectWorkspacesId,
+  updatePeopleByIdWorkspaceId,
+} from '../store/chat-tenancy.js';
 
 /** One platform identity of a user: `identities.<channel>.<key> = value`. */
 export interface ChatIdentity {
@@ -67,10 +76,7 @@ export async function resolveInboundActor(pool: pg.Pool, q: InboundActorQuery): 
   if (!workspaceId) {
     for (const key of q.tenantKeys ?? []) {
       if (!key) continue;
-      const r = await pool.query(
-        'SELECT workspace_id FROM chat_installations WHERE channel = $1 AND external_id = $2',
-        [q.channel, key],
-      );
+      const r = await selectChatInstallationsWorkspaceIdByChannelExternalId(pool, [q.channel, key]);
       if (r.rows[0]) {
         workspaceId = r.rows[0].workspace_id as string;
         via = 'tenant';
@@ -79,7 +85,7 @@ export async function resolveInboundActor(pool: pg.Pool, q: InboundActorQuery): 
     }
   }
   if (!workspaceId && q.allowSole !== false) {
-    const r = (await pool.query('SELECT id FROM workspaces ORDER BY created_at LIMIT 2')).rows;
+    const r = (await selectWorkspacesId(pool)).rows;
     if (r.length === 1) {
       workspaceId = r[0].id as string;
       via = 'sole';
@@ -93,9 +99,7 @@ export async function resolveInboundActor(pool: pg.Pool, q: InboundActorQuery): 
     if (byId.length > 1) return { kind: 'ambiguous', workspaces: byId.length };
     const e = await email();
     const byEmail = e
-      ? (
-          await pool.query('SELECT DISTINCT workspace_id FROM people WHERE lower(email) = $1 LIMIT 3', [e])
-        ).rows.map((r) => r.workspace_id as string)
+      ? (await selectPeopleDISTINCTWorkspaceId(pool, [e])).rows.map((r) => r.workspace_id as string)
       : [];
     const all = [...new Set([...byId, ...byEmail])];
     if (all.length > 1) return { kind: 'ambiguous', workspaces: all.length };
@@ -115,13 +119,11 @@ async function workspacesOf(
   workspaceId: string | null,
 ): Promise<string[]> {
   if (ids.length === 0) return [];
-  const r = await pool.query(
-    `SELECT DISTINCT workspace_id FROM people
-     WHERE ($3::uuid IS NULL OR workspace_id = $3) AND EXISTS (
-       SELECT 1 FROM jsonb_array_elements($2::jsonb) i WHERE people.identities -> $1 ->> (i ->> 'key') = i ->> 'value')
-     LIMIT 3`,
-    [channel, JSON.stringify(ids), workspaceId],
-  );
+  const r = await selectPeopleDISTINCTWorkspaceIdByUuidWorkspaceId(pool, [
+    channel,
+    JSON.stringify(ids),
+    workspaceId,
+  ]);
   return r.rows.map((x) => x.workspace_id as string);
 }
 
@@ -138,14 +140,7 @@ async function personInWorkspace(
 ): Promise<Person | null> {
   let row: Record<string, unknown> | undefined;
   if (ids.length) {
-    const rows = (
-      await pool.query(
-        `SELECT * FROM people WHERE workspace_id = $3 AND EXISTS (
-           SELECT 1 FROM jsonb_array_elements($2::jsonb) i WHERE people.identities -> $1 ->> (i ->> 'key') = i ->> 'value')
-         ORDER BY created_at LIMIT 2`,
-        [channel, JSON.stringify(ids), workspaceId],
-      )
-    ).rows;
+    const rows = (await selectPeopleByWorkspaceId(pool, [channel, JSON.stringify(ids), workspaceId])).rows;
     // Two people of one workspace behind one user (the number on one, the BSUID on another):
     // nobody is guessed; an admin has to fix the directory.
     if (rows.length > 1) return null;
@@ -154,12 +149,7 @@ async function personInWorkspace(
   if (!row) {
     const e = await email();
     if (!e) return null;
-    const rows = (
-      await pool.query(
-        'SELECT * FROM people WHERE workspace_id = $1 AND lower(email) = $2 ORDER BY created_at LIMIT 2',
-        [workspaceId, e],
-      )
-    ).rows;
+    const rows = (await selectPeopleByWorkspaceId2(pool, [workspaceId, e])).rows;
     if (rows.length !== 1) return null;
     row = rows[0];
   }
@@ -170,11 +160,7 @@ async function personInWorkspace(
   const add = Object.fromEntries(missing.map((i) => [i.key, i.value]));
   try {
     const updated = (
-      await pool.query(
-        `UPDATE people SET identities = jsonb_set(identities, ARRAY[$2::text], coalesce(identities -> $2, '{}'::jsonb) || $3::jsonb), updated_at = now()
-         WHERE id = $1 AND workspace_id = $4 RETURNING *`,
-        [found.id, channel, JSON.stringify(add), workspaceId],
-      )
+      await updatePeopleByIdWorkspaceId(pool, [found.id, channel, JSON.stringify(add), workspaceId])
     ).rows[0];
     return toPerson(updated ?? found);
   } catch (err) {

@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Analyzer } from '../engine/analysis/types.js';
+import { listWorkspaceIds } from '../store/workspaces.js';
+import { ticketIdsAfter } from '../store/tickets.js';
 
 /**
  * `fincelo analyze`: tickets as JSON lines on stdin (`{"id","subject","body"}`), one JSON line per
@@ -101,22 +103,13 @@ export async function runAnalyze(
       analyzer,
       log: stderrLog,
     });
-    const workspaces = o.workspace
-      ? [o.workspace]
-      : (await database.pool.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at')).rows.map(
-          (r) => r.id,
-        );
+    const workspaces = o.workspace ? [o.workspace] : await listWorkspaceIds(database.pool);
     let total = 0;
     for (const ws of workspaces) {
       // Keyset paging keeps memory flat on large ticket tables.
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const ids = (
-          await database.pool.query<{ id: string }>(
-            'SELECT id FROM tickets WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT 500',
-            [ws, after],
-          )
-        ).rows.map((r) => r.id);
+        const ids = await ticketIdsAfter(database.pool, ws, after, 500);
         if (ids.length === 0) break;
         const r = await intel.processTickets(ws, ids, { alerts: false });
         total += r.analysed;

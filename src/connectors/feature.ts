@@ -12,6 +12,12 @@ import { runSync, type SyncDeps } from './runtime/sync.js';
 import { ConnectorInputError, createConnectorService, type ConnectorService } from './service.js';
 import { connectorSettingsSection } from './forms.js';
 import { configureEgress, parseAllowHosts } from './runtime/egress.js';
+import {
+  connectorOwnerOrAdmins,
+  dueConnectors,
+  listTicketsWithAnalysis,
+  queueAdminNotice,
+} from '../store/connectors.js';
 
 export const SYNC_JOB = 'connector:sync';
 export const TICK_JOB = 'connectors:tick';
@@ -26,22 +32,17 @@ function publicUrl(ctx: FeatureContext, req: Request): string {
  * (connected over the API) every workspace admin.
  */
 async function notifyAdmin(ctx: FeatureContext, c: ConnectorRow, text: string): Promise<void> {
-  const rows = (
-    await ctx.database.pool.query(
-      c.createdBy
-        ? 'SELECT * FROM people WHERE workspace_id = $1 AND id = $2'
-        : 'SELECT * FROM people WHERE workspace_id = $1 AND (is_admin OR role = $2)',
-      [c.workspaceId, c.createdBy ?? 'admin'],
-    )
-  ).rows;
+  const rows = await connectorOwnerOrAdmins(ctx.database.pool, c.workspaceId, c.createdBy);
   const channels = new Set<Channel>();
   for (const row of rows) {
     const person = toPerson(row);
     const channel = channelFor(person, ctx.engine.enabledChannels);
-    await ctx.database.pool.query(
-      `INSERT INTO deliveries (workspace_id, channel, person_id, kind, payload) VALUES ($1,$2,$3,'notice',$4)`,
-      [c.workspaceId, channel, person.id, JSON.stringify({ kind: 'notice', personId: person.id, text })],
-    );
+    await queueAdminNotice(ctx.database.pool, [
+      c.workspaceId,
+      channel,
+      person.id,
+      JSON.stringify({ kind: 'notice', personId: person.id, text }),
+    ]);
     channels.add(channel);
   }
   for (const ch of channels) await ctx.services.kick(ch);
@@ -68,12 +69,7 @@ export function connectorServiceFor(ctx: FeatureContext): ConnectorService {
 
 /** The minute tick: queues a sync of every connector whose `next_run_at` has come (and is not leased). */
 export async function enqueueDueConnectors(pool: Pool, service: ConnectorService): Promise<number> {
-  const due = await pool.query(
-    `SELECT id, workspace_id FROM connectors
-      WHERE next_run_at <= now() AND status <> 'disabled'
-        AND (status <> 'syncing' OR COALESCE((progress->>'leaseUntil')::timestamptz, '-infinity') < now())
-      ORDER BY next_run_at LIMIT 200`,
-  );
+  const due = await dueConnectors(pool);
   for (const r of due.rows) await service.syncNow(r.workspace_id, r.id);
   return due.rows.length;
 }
@@ -208,28 +204,14 @@ export const connectorsFeature: AppFeature = {
       '/tickets',
       asyncRoute(async (req: Authed, res) => {
         const q = parseQuery(ticketsQuery, req.query);
-        const r = await ctx.database.pool.query(
-          `SELECT t.*, a.analyzer, a.analyzer_version, a.sentiment_label, a.sentiment_score, a.category_primary,
-                  a.category_confidence, a.categories, a.flags, a.explanation, a.analyzed_at, c.name AS customer_name,
-                  (a.ticket_id IS NOT NULL) AS has_analysis
-             FROM tickets t
-             LEFT JOIN ticket_analyses a ON a.ticket_id = t.id
-             LEFT JOIN customers c ON c.id = t.customer_id
-            WHERE t.workspace_id = $1
-              AND ($2::uuid IS NULL OR t.connector_id = $2)
-              AND ($3::uuid IS NULL OR t.customer_id = $3)
-              AND ($4::boolean IS NOT TRUE OR t.customer_id IS NULL)
-            ORDER BY t.source_updated_at DESC NULLS LAST, t.id
-            LIMIT $5 OFFSET $6`,
-          [
-            req.workspaceId,
-            q.connectorId ?? null,
-            q.customerId ?? null,
-            q.unmatched === 'true',
-            q.limit,
-            q.offset,
-          ],
-        );
+        const r = await listTicketsWithAnalysis(ctx.database.pool, [
+          req.workspaceId,
+          q.connectorId ?? null,
+          q.customerId ?? null,
+          q.unmatched === 'true',
+          q.limit,
+          q.offset,
+        ]);
         res.json({
           tickets: r.rows.map((t) => ({
             id: t.id,

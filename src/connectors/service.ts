@@ -17,6 +17,14 @@ import {
 } from './runtime/repo.js';
 import { contextFor, platformContext } from './runtime/sync.js';
 import { checkResolved, checkUrl, EgressRefused } from './runtime/egress.js';
+import {
+  addTicketsSeen,
+  deleteConnector,
+  insertConnector,
+  rememberWebhookEvent,
+  scheduleConnectorRun,
+  webhookEventSeen,
+} from '../store/connectors.js';
 
 /** A connect/test failure: 400 with the field at fault, nothing stored. */
 export class ConnectorInputError extends Error {
@@ -230,25 +238,20 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       };
       // First sync immediately; the generic webhook has nothing to poll.
       const firstRun = platform.id === 'webhook' || input.startSync === false ? null : now();
-      await deps.pool.query(
-        `INSERT INTO connectors (id, workspace_id, platform, name, credentials_enc, webhook_secret_enc, sync_mode,
-                                 base_url, status, next_run_at, options, external_webhook_id, created_by)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'connected',$9,$10,$11,$12)`,
-        [
-          id,
-          input.workspaceId,
-          platform.id,
-          input.name?.trim() || `${platform.label} · ${account}`,
-          deps.cipher.encryptJson(credentials),
-          secret ? deps.cipher.encrypt(secret) : null,
-          syncMode,
-          baseUrl,
-          firstRun,
-          JSON.stringify(options),
-          externalWebhookId,
-          input.createdBy ?? null,
-        ],
-      );
+      await insertConnector(deps.pool, [
+        id,
+        input.workspaceId,
+        platform.id,
+        input.name?.trim() || `${platform.label} · ${account}`,
+        deps.cipher.encryptJson(credentials),
+        secret ? deps.cipher.encrypt(secret) : null,
+        syncMode,
+        baseUrl,
+        firstRun,
+        JSON.stringify(options),
+        externalWebhookId,
+        input.createdBy ?? null,
+      ]);
       if (firstRun) await deps.enqueueSync(id);
       return {
         id,
@@ -293,10 +296,11 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
     async syncNow(workspaceId: string, id: string): Promise<ConnectorRow | null> {
       // Not due again until the queued sync has had time to run (it sets the real next run);
       // should the job be lost, the tick retries after this.
-      const r = await deps.pool.query(
-        `UPDATE connectors SET next_run_at = $3 WHERE id = $1 AND workspace_id = $2 AND status <> 'disabled' RETURNING id`,
-        [id, workspaceId, new Date(now().getTime() + 10 * 60_000)],
-      );
+      const r = await scheduleConnectorRun(deps.pool, [
+        id,
+        workspaceId,
+        new Date(now().getTime() + 10 * 60_000),
+      ]);
       if (!r.rows[0]) return null;
       await deps.enqueueSync(id);
       return connectorById(deps.pool, id, workspaceId);
@@ -318,7 +322,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
           warning = `The webhook on ${platform.label} could not be deleted (${(err as Error).message}); delete it there.`;
         }
       }
-      await deps.pool.query('DELETE FROM connectors WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
+      await deleteConnector(deps.pool, [id, workspaceId]);
       await deps.cancelSync?.(id);
       return { removed: true, warning };
     },
@@ -368,10 +372,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
       }
       const source = `connector:${c.id}`;
       if (content.deliveryId) {
-        const seen = await deps.pool.query(
-          'SELECT 1 FROM processed_events WHERE source = $1 AND scope = $3 AND event_id = $2',
-          [source, content.deliveryId, c.workspaceId],
-        );
+        const seen = await webhookEventSeen(deps.pool, [source, content.deliveryId, c.workspaceId]);
         if (seen.rows[0]) return { status: 200, body: { ok: true, duplicate: true } };
       }
       let tickets = content.tickets;
@@ -396,17 +397,9 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         }
       }
       const r = await deps.tickets.ingest(c.workspaceId, { sourceKey: c.id, connectorId: c.id }, tickets);
-      if (r.inserted.length)
-        await deps.pool.query('UPDATE connectors SET tickets_seen = tickets_seen + $2 WHERE id = $1', [
-          c.id,
-          r.inserted.length,
-        ]);
+      if (r.inserted.length) await addTicketsSeen(deps.pool, [c.id, r.inserted.length]);
       if (content.deliveryId)
-        await deps.pool.query(
-          `INSERT INTO processed_events (source, scope, event_id, workspace_id)
-         VALUES ($1, coalesce($3::uuid::text, ''), $2, $3::uuid) ON CONFLICT DO NOTHING`,
-          [source, content.deliveryId, c.workspaceId],
-        );
+        await rememberWebhookEvent(deps.pool, [source, content.deliveryId, c.workspaceId]);
       return {
         status: 200,
         body: {

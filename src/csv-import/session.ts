@@ -32,6 +32,17 @@ import {
 import type { Cipher } from '../store/crypto.js';
 import type { TicketPipeline } from '../tickets/pipeline.js';
 import { type CardMessage } from '../channels/port.js';
+import {
+  insertCsvImports,
+  selectCsvImportsByIdWorkspaceId,
+  selectCsvImportsCreatedAtByWorkspaceIdStatus,
+  selectWorkspacesTimezoneById,
+  updateCsvImportsByIdWorkspaceId,
+  updateCsvImportsByIdWorkspaceId2,
+  updateCsvImportsByIdWorkspaceId3,
+  updateCsvImportsByIdWorkspaceId4,
+  updateCsvImportsByIdWorkspaceId5,
+} from '../store/csv-imports.js';
 
 /**
  * CSV ticket import from a chat thread (issue 6), independent of the channel. A channel adapter:
@@ -191,18 +202,14 @@ export function createCsvImportService(deps: {
   const { pool, tickets, cipher } = deps;
 
   const timeZoneOf = async (workspaceId: string) =>
-    ((await pool.query('SELECT timezone FROM workspaces WHERE id = $1', [workspaceId])).rows[0]?.timezone as
-      string | undefined) ?? 'UTC';
+    ((await selectWorkspacesTimezoneById(pool, [workspaceId])).rows[0]?.timezone as string | undefined) ??
+    'UTC';
 
   async function load(workspaceId: string, importId: string): Promise<ImportRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(importId)) return null;
     return (
-      ((
-        await pool.query('SELECT * FROM csv_imports WHERE id = $1 AND workspace_id = $2', [
-          importId,
-          workspaceId,
-        ])
-      ).rows[0] as ImportRow | undefined) ?? null
+      ((await selectCsvImportsByIdWorkspaceId(pool, [importId, workspaceId])).rows[0] as
+        ImportRow | undefined) ?? null
     );
   }
 
@@ -267,12 +274,8 @@ export function createCsvImportService(deps: {
       throw err;
     }
     const sha256 = createHash('sha256').update(q.bytes).digest('hex');
-    const previous = (
-      await pool.query(
-        `SELECT created_at FROM csv_imports WHERE workspace_id = $1 AND sha256 = $2 AND status = 'done' ORDER BY created_at DESC LIMIT 1`,
-        [q.workspaceId, sha256],
-      )
-    ).rows[0] as { created_at: Date } | undefined;
+    const previous = (await selectCsvImportsCreatedAtByWorkspaceIdStatus(pool, [q.workspaceId, sha256]))
+      .rows[0] as { created_at: Date } | undefined;
     const mapping: StoredMapping = {
       fields: analysis.mapping,
       headers: analysis.headers,
@@ -283,25 +286,20 @@ export function createCsvImportService(deps: {
       dayOrders: analysis.dayOrders,
     };
     const row = (
-      await pool.query(
-        `INSERT INTO csv_imports (workspace_id, filename, sha256, status, format, mapping, stats, created_by, origin,
-           content, size_bytes, encoding, delimiter, row_count)
-         VALUES ($1,$2,$3,'review',$4,$5,'{}',$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
-        [
-          q.workspaceId,
-          q.filename.slice(0, 255),
-          sha256,
-          analysis.formatId,
-          JSON.stringify(mapping),
-          q.actor.id,
-          JSON.stringify(q.origin),
-          q.bytes,
-          q.bytes.length,
-          analysis.encoding.encoding,
-          analysis.delimiter,
-          analysis.rowCount,
-        ],
-      )
+      await insertCsvImports(pool, [
+        q.workspaceId,
+        q.filename.slice(0, 255),
+        sha256,
+        analysis.formatId,
+        JSON.stringify(mapping),
+        q.actor.id,
+        JSON.stringify(q.origin),
+        q.bytes,
+        q.bytes.length,
+        analysis.encoding.encoding,
+        analysis.delimiter,
+        analysis.rowCount,
+      ])
     ).rows[0] as ImportRow;
     const notice = previous
       ? `This exact file was imported on ${previous.created_at.toISOString().slice(0, 10)}: importing it again creates no duplicates (unchanged tickets are left as they are).`
@@ -499,11 +497,12 @@ export function createCsvImportService(deps: {
       });
       stats.seconds = Math.round((Date.now() - started) / 100) / 10;
       const reportText = stats.skipped ? report.join('\n') + '\n' : null;
-      await pool.query(
-        `UPDATE csv_imports SET status = 'done', stats = $3, error_report = $4, content = NULL, updated_at = now()
-         WHERE id = $1 AND workspace_id = $2`,
-        [row.id, row.workspace_id, JSON.stringify(stats), reportText],
-      );
+      await updateCsvImportsByIdWorkspaceId(pool, [
+        row.id,
+        row.workspace_id,
+        JSON.stringify(stats),
+        reportText,
+      ]);
       const reportUrl = reportText && deps.publicUrl ? reportLink(row.workspace_id, row.id) : null;
       return {
         ok: true,
@@ -515,10 +514,7 @@ export function createCsvImportService(deps: {
     } catch (err) {
       deps.log?.error({ err, importId: row.id }, 'CSV import failed');
       stats.error = err instanceof CsvFileError ? err.message : 'An internal error stopped the import.';
-      await pool.query(
-        `UPDATE csv_imports SET status = 'failed', stats = $3, content = NULL, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
-        [row.id, row.workspace_id, JSON.stringify(stats)],
-      );
+      await updateCsvImportsByIdWorkspaceId2(pool, [row.id, row.workspace_id, JSON.stringify(stats)]);
       return {
         ok: false,
         stats,
@@ -581,10 +577,11 @@ export function createCsvImportService(deps: {
               message: reviewCard({ ...row, mapping: { ...row.mapping, fields: next } }, { error: invalid }),
             };
           row.mapping = { ...row.mapping, fields: next };
-          await pool.query(
-            `UPDATE csv_imports SET mapping = $3, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
-            [row.id, row.workspace_id, JSON.stringify(row.mapping)],
-          );
+          await updateCsvImportsByIdWorkspaceId3(pool, [
+            row.id,
+            row.workspace_id,
+            JSON.stringify(row.mapping),
+          ]);
         }
         const invalid = validateMapping(row.mapping.headers, row.mapping.fields);
         if (invalid) return { ok: true, importId: row.id, message: reviewCard(row, { error: invalid }) };
@@ -593,11 +590,11 @@ export function createCsvImportService(deps: {
         return { ok: true, importId: row.id, message: await previewCard(row, timeZone) };
       }
       case 'cancel': {
-        const r = await pool.query(
-          `UPDATE csv_imports SET status = 'failed', stats = $3, content = NULL, updated_at = now()
-           WHERE id = $1 AND workspace_id = $2 AND status = 'review'`,
-          [row.id, row.workspace_id, JSON.stringify({ cancelled: true })],
-        );
+        const r = await updateCsvImportsByIdWorkspaceId4(pool, [
+          row.id,
+          row.workspace_id,
+          JSON.stringify({ cancelled: true }),
+        ]);
         if (!r.rowCount) return errorReply('This import has already moved on.', row.id);
         const stats = {
           rows: 0,
@@ -614,10 +611,7 @@ export function createCsvImportService(deps: {
         const invalid = validateMapping(row.mapping.headers, row.mapping.fields);
         if (invalid) return { ok: true, importId: row.id, message: reviewCard(row, { error: invalid }) };
         // Two clicks (or a platform retry) start one import: only the one that moves review → importing runs.
-        const r = await pool.query(
-          `UPDATE csv_imports SET status = 'importing', updated_at = now() WHERE id = $1 AND workspace_id = $2 AND status = 'review'`,
-          [row.id, row.workspace_id],
-        );
+        const r = await updateCsvImportsByIdWorkspaceId5(pool, [row.id, row.workspace_id]);
         if (!r.rowCount) return errorReply('This file is already being imported.', row.id);
         const zero = { rows: 0, imported: 0, updated: 0, unchanged: 0, skipped: 0, skippedRows: [] };
         return {

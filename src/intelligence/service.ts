@@ -13,6 +13,19 @@ import { createLocalAnalyzer } from '../engine/analysis/local.js';
 import { CATEGORY_NAMES, type Analysis, type Analyzer, type Category } from '../engine/analysis/types.js';
 import { createAnalyzerFromEnv } from './llm-analyzer.js';
 import { defineBriefJobs } from '../brief/brief.js';
+import {
+  selectCustomersChurnRiskChurnFactorsByWorkspaceIdId,
+  selectCustomersWorkspaceIdId,
+  selectInvoicesAmount3DateDueDateByWorkspaceIdCustomerId,
+  selectTicketAnalysesACategoryPrimaryCountByWorkspaceIdCustom,
+  selectTicketAnalysesASentimentLabelACategoryPrimaryByWorkspa,
+  selectTicketsByWorkspaceIdId,
+  selectUsageReadingsUsedLimitByWorkspaceIdCustomerId,
+  selectWorkspacesSettingsTimezoneById,
+  updateCustomersByWorkspaceIdId,
+  upsertTicketAnalyses,
+  type TicketRow,
+} from '../store/intelligence.js';
 
 /**
  * Support intelligence: every new or changed ticket is scored, the analysis is stored with the
@@ -32,17 +45,6 @@ export interface Intelligence {
   ): Promise<{ analysed: number; alerts: number }>;
   /** Recomputes and stores one customer's churn risk. */
   recomputeChurn(workspaceId: string, customerId: string): Promise<{ score: number; factors: ChurnFactor[] }>;
-}
-
-interface TicketRow {
-  id: string;
-  external_id: string;
-  customer_id: string | null;
-  subject: string;
-  body: string;
-  url: string | null;
-  created_at: Date | null;
-  updated_at: Date | null;
 }
 
 const LOOKBACK_DAYS = 30;
@@ -66,69 +68,50 @@ export function createIntelligence(deps: {
     items: { ticketId: string; analysis: Analysis; by: { name: string; version: string } }[],
   ) {
     if (items.length === 0) return;
-    await pool.query(
-      `INSERT INTO ticket_analyses (ticket_id, workspace_id, analyzer, analyzer_version, sentiment_label, sentiment_score,
-         category_primary, category_confidence, categories, flags, explanation, analyzed_at)
-       SELECT x.ticket_id, $1, x.analyzer, x.analyzer_version, x.sentiment_label, x.sentiment_score,
-         x.category_primary, x.category_confidence, x.categories, x.flags, x.explanation, $3
-       FROM jsonb_to_recordset($2::jsonb) AS x(ticket_id uuid, analyzer text, analyzer_version text, sentiment_label text,
-         sentiment_score int, category_primary text, category_confidence float8, categories jsonb, flags jsonb,
-         explanation jsonb)
-       ON CONFLICT (ticket_id) DO UPDATE SET analyzer = EXCLUDED.analyzer, analyzer_version = EXCLUDED.analyzer_version,
-         sentiment_label = EXCLUDED.sentiment_label, sentiment_score = EXCLUDED.sentiment_score,
-         category_primary = EXCLUDED.category_primary, category_confidence = EXCLUDED.category_confidence,
-         categories = EXCLUDED.categories, flags = EXCLUDED.flags, explanation = EXCLUDED.explanation,
-         analyzed_at = EXCLUDED.analyzed_at`,
-      [
-        workspaceId,
-        JSON.stringify(
-          items.map(({ ticketId, analysis: a, by }) => ({
-            ticket_id: ticketId,
-            analyzer: by.name,
-            analyzer_version: by.version,
-            sentiment_label: a.sentiment.label,
-            sentiment_score: a.sentiment.score,
-            category_primary: a.category.primary,
-            category_confidence: a.category.confidence,
-            categories: a.category.secondary,
-            flags: a.flags,
-            explanation: a.explanation ?? null,
-          })),
-        ),
-        engine.clock.now(),
-      ],
-    );
+    await upsertTicketAnalyses(pool, [
+      workspaceId,
+      JSON.stringify(
+        items.map(({ ticketId, analysis: a, by }) => ({
+          ticket_id: ticketId,
+          analyzer: by.name,
+          analyzer_version: by.version,
+          sentiment_label: a.sentiment.label,
+          sentiment_score: a.sentiment.score,
+          category_primary: a.category.primary,
+          category_confidence: a.category.confidence,
+          categories: a.category.secondary,
+          flags: a.flags,
+          explanation: a.explanation ?? null,
+        })),
+      ),
+      engine.clock.now(),
+    ]);
   }
 
   async function recomputeChurn(workspaceId: string, customerId: string) {
     const now = engine.clock.now();
     const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
     const tickets = (
-      await pool.query(
-        `SELECT a.sentiment_label, a.category_primary FROM ticket_analyses a JOIN tickets t ON t.id = a.ticket_id
-         WHERE a.workspace_id = $1 AND t.customer_id = $2 AND coalesce(t.source_created_at, t.ingested_at) >= $3`,
-        [workspaceId, customerId, since],
-      )
+      await selectTicketAnalysesASentimentLabelACategoryPrimaryByWorkspa(pool, [
+        workspaceId,
+        customerId,
+        since,
+      ])
     ).rows.map((r) => ({ sentiment: r.sentiment_label, category: r.category_primary }));
     const usage = (
-      await pool.query(
-        `SELECT used, "limit" FROM usage_readings WHERE workspace_id = $1 AND customer_id = $2 AND at >= $3 AND "limit" > 0 ORDER BY at`,
-        [workspaceId, customerId, since],
-      )
+      await selectUsageReadingsUsedLimitByWorkspaceIdCustomerId(pool, [workspaceId, customerId, since])
     ).rows.map((r) => (Number(r.used) / Number(r.limit)) * 100);
     const today = now.toISOString().slice(0, 10);
     const overdue = (
-      await pool.query(
-        `SELECT amount, ($3::date - due_date) AS days FROM invoices
-         WHERE workspace_id = $1 AND customer_id = $2 AND status = 'open' AND due_date < $3::date`,
-        [workspaceId, customerId, today],
-      )
+      await selectInvoicesAmount3DateDueDateByWorkspaceIdCustomerId(pool, [workspaceId, customerId, today])
     ).rows.map((r) => ({ amount: Number(r.amount), days: Number(r.days) }));
     const result = computeChurnRisk({ tickets, usage, overdue });
-    await pool.query(
-      `UPDATE customers SET churn_risk = $3, churn_factors = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, customerId, result.score, JSON.stringify(result.factors)],
-    );
+    await updateCustomersByWorkspaceIdId(pool, [
+      workspaceId,
+      customerId,
+      result.score,
+      JSON.stringify(result.factors),
+    ]);
     return result;
   }
 
@@ -147,13 +130,7 @@ export function createIntelligence(deps: {
     async processTickets(workspaceId, ticketIds, opts = {}) {
       const alertsOn = opts.alerts !== false && 'store' in engine;
       if (ticketIds.length === 0) return { analysed: 0, alerts: 0 };
-      const rows = (
-        await pool.query<TicketRow>(
-          `SELECT id, external_id, customer_id, subject, body, url, source_created_at AS created_at,
-             source_updated_at AS updated_at FROM tickets WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
-          [workspaceId, ticketIds],
-        )
-      ).rows;
+      const rows = (await selectTicketsByWorkspaceIdId(pool, [workspaceId, ticketIds])).rows;
       // Analyse all first (an LLM analyzer runs them with its bounded concurrency), then one churn
       // recomputation per customer, then the alert pipeline only for tickets that are risky.
       const analysed = await Promise.all(rows.map(async (t) => ({ t, ...(await analyse(t)) })));
@@ -166,8 +143,7 @@ export function createIntelligence(deps: {
         churned.set(id, await recomputeChurn(workspaceId, id));
       if (!alertsOn) return { analysed: rows.length, alerts: 0 };
       const deps = engine as EngineDeps;
-      const ws = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
-        .rows[0];
+      const ws = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
       const settings = effectiveSettings(ws?.settings, ws?.timezone);
       // Only fresh tickets page anyone: a backfill or a CSV of last year's tickets feeds churn risk
       // and the brief, not a flood of alerts. Within one batch, one alert call per customer, for
@@ -211,15 +187,10 @@ export async function customerIntelligenceLines(
   workspaceId: string,
   customerId: string,
 ): Promise<string[]> {
-  const ws = (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]))
-    .rows[0];
+  const ws = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
   const settings = effectiveSettings(ws?.settings, ws?.timezone);
-  const c = (
-    await pool.query(`SELECT churn_risk, churn_factors FROM customers WHERE workspace_id = $1 AND id = $2`, [
-      workspaceId,
-      customerId,
-    ])
-  ).rows[0];
+  const c = (await selectCustomersChurnRiskChurnFactorsByWorkspaceIdId(pool, [workspaceId, customerId]))
+    .rows[0];
   const lines: string[] = [];
   if (c?.churn_risk !== null && c?.churn_risk !== undefined) {
     const factors = ((c.churn_factors ?? []) as ChurnFactor[]).filter((f) => f.points > 0);
@@ -229,12 +200,7 @@ export async function customerIntelligenceLines(
     );
   } else lines.push('Churn risk: not computed yet (no tickets analysed)');
   const top = (
-    await pool.query(
-      `SELECT a.category_primary, count(*)::int AS n FROM ticket_analyses a JOIN tickets t ON t.id = a.ticket_id
-       WHERE a.workspace_id = $1 AND t.customer_id = $2 AND a.category_primary <> 'none'
-       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
-      [workspaceId, customerId],
-    )
+    await selectTicketAnalysesACategoryPrimaryCountByWorkspaceIdCustom(pool, [workspaceId, customerId])
   ).rows[0] as { category_primary: Category; n: number } | undefined;
   if (top) {
     const steps = settings.playbooks[top.category_primary] ?? [];
@@ -260,9 +226,7 @@ export const intelligenceFeature: AppFeature = {
     // Usage readings and invoices change churn risk too; they arrive through the engine's ingest,
     // which has no subscriber hook, so churn risk is refreshed for every customer hourly.
     ctx.jobs.define(CHURN_REFRESH_JOB, async () => {
-      const rows = (
-        await ctx.database.pool.query('SELECT workspace_id, id FROM customers ORDER BY workspace_id')
-      ).rows;
+      const rows = (await selectCustomersWorkspaceIdId(ctx.database.pool)).rows;
       for (const r of rows) await intel.recomputeChurn(r.workspace_id, r.id);
     });
     const every = [...defineBriefJobs(ctx), { interval: '1 hour', job: CHURN_REFRESH_JOB }];

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { runDueTimers, type EngineDeps } from '../engine/index.js';
 import type { Logger } from '../log.js';
+import { createTimersRepo } from '../store/timers-repo.js';
 
 /**
  * The due-time hot path for alert timers (escalate, resume after acknowledge, wake after snooze).
@@ -46,6 +47,7 @@ const CHANNEL = 'fincelo_alert_timers';
 const FAILED_BACKOFF_MS = 30_000;
 
 export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<AlertTimerLoop> {
+  const timers = createTimersRepo(o.pool);
   const maxSleepMs = o.maxSleepMs ?? 5_000;
   let closed = false;
   let sleeping: NodeJS.Timeout | null = null;
@@ -86,15 +88,7 @@ export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<Al
         if (r.length === 0) return;
         for (const x of r) o.onRan?.(x.dueAt);
       } catch (err) {
-        const id = (
-          await o.pool
-            .query<{ id: string }>(
-              `SELECT id FROM alerts WHERE next_action_at <= now() AND status <> 'resolved' AND NOT (id = ANY($1::uuid[]))
-               ORDER BY next_action_at LIMIT 1`,
-              [skipList()],
-            )
-            .catch(() => ({ rows: [] as { id: string }[] }))
-        ).rows[0]?.id;
+        const id = await timers.firstDueAlertId(skipList()).catch(() => null);
         o.log.error({ err, alertId: id }, 'alert timer failed; retrying it in 30 s');
         if (id) failed.set(id, Date.now() + FAILED_BACKOFF_MS);
         else return;
@@ -131,13 +125,7 @@ export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<Al
           again = false;
           await round();
         } while (again && !closed);
-        const next = (
-          await o.pool.query<{ at: Date | null }>(
-            `SELECT min(next_action_at) AS at FROM alerts WHERE next_action_at IS NOT NULL AND status <> 'resolved'
-               AND NOT (id = ANY($1::uuid[]))`,
-            [skipList()],
-          )
-        ).rows[0]?.at;
+        const next = await timers.nextDueAt(skipList());
         // A due alert left now is held by another claimer (SKIP LOCKED): look again shortly.
         if (!sleeping || (next && next.getTime() < wakeAt))
           arm(next ? Math.max(next.getTime() - Date.now(), 50) : maxSleepMs);
@@ -179,7 +167,7 @@ export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<Al
     async publish(at) {
       // Only timers due before every other loop re-reads the schedule need a wake-up.
       if (!o.notifications || at.getTime() > Date.now() + maxSleepMs) return;
-      await o.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, String(at.getTime())]);
+      await timers.notify(CHANNEL, String(at.getTime()));
     },
     async close() {
       closed = true;

@@ -3,6 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { Scheduler } from '../engine/ports.js';
 import type { Logger } from '../log.js';
+import { countPendingJobs } from '../store/timers-repo.js';
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
@@ -147,11 +148,7 @@ export async function createJobRunner(opts: JobRunnerOptions): Promise<JobRunner
       }
     },
     async countPending(name) {
-      const r = await opts.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM agenda_jobs WHERE next_run_at IS NOT NULL AND ($1::text IS NULL OR name = $1)`,
-        [name ?? null],
-      );
-      return r.rows[0]?.n ?? 0;
+      return countPendingJobs(opts.pool, name ?? null);
     },
   };
 }

@@ -131,3 +131,18 @@ function emailDomain(email: string | null | undefined): string | null {
   const at = email?.lastIndexOf('@') ?? -1;
   return at > 0 ? email!.slice(at + 1).toLowerCase() : null;
 }
+
+/** One page of a workspace's ticket ids after `after` (keyset paging keeps memory flat). */
+export async function ticketIdsAfter(
+  pool: pg.Pool,
+  workspaceId: string,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  return (
+    await pool.query<{ id: string }>(
+      'SELECT id FROM tickets WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [workspaceId, after, limit],
+    )
+  ).rows.map((r) => r.id);
+}

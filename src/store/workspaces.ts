@@ -47,3 +47,54 @@ export async function countWorkspaces(pool: pg.Pool, opts: { demoOnly?: boolean 
     : 'SELECT count(*)::int AS n FROM workspaces';
   return (await pool.query(sql)).rows[0].n as number;
 }
+
+/** Every workspace's id, oldest first. */
+export async function listWorkspaceIds(pool: pg.Pool): Promise<string[]> {
+  return (await pool.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at')).rows.map(
+    (r) => r.id,
+  );
+}
+
+/** A workspace's stored settings and time zone (undefined fields when it does not exist). */
+export async function workspaceSettingsRow(
+  pool: pg.Pool,
+  workspaceId: string,
+): Promise<{ settings?: unknown; timezone?: string }> {
+  return (
+    (await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId])).rows[0] ?? {}
+  );
+}
+
+/**
+ * Read-modify-write of a workspace's settings under a row lock, so two concurrent PATCHes never
+ * lose each other's change. `next` gets the stored row and returns what to store.
+ */
+export async function updateWorkspaceSettings<T extends { timezone: string }>(
+  pool: pg.Pool,
+  workspaceId: string,
+  next: (row: { settings?: unknown; timezone?: string }) => T,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const row =
+      (
+        await client.query('SELECT settings, timezone FROM workspaces WHERE id = $1 FOR UPDATE', [
+          workspaceId,
+        ])
+      ).rows[0] ?? {};
+    const value = next(row);
+    await client.query('UPDATE workspaces SET settings = $2, timezone = $3 WHERE id = $1', [
+      workspaceId,
+      JSON.stringify(value),
+      value.timezone,
+    ]);
+    await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

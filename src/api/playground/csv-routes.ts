@@ -4,6 +4,11 @@ import { personById } from '../../store/directory.js';
 import { tooLargeMessage } from '../../connectors/csv/index.js';
 import { CSV_STEPS, type CsvImportService, type CsvStep } from '../../csv-import/session.js';
 import { type CardMessage } from '../../channels/port.js';
+import {
+  insertPlaygroundMessages2,
+  updatePlaygroundMessagesByIdWorkspaceId,
+  upsertConversations,
+} from '../../store/playground.js';
 
 /**
  * The playground's CSV upload (issue 6): an upload starts a thread in the person's playground
@@ -37,13 +42,9 @@ export function playgroundCsvRoutes(deps: {
   }
 
   async function conversationOf(workspaceId: string, personId: string): Promise<string> {
-    const row = (
-      await pool.query(
-        `INSERT INTO conversations (workspace_id, channel, person_id, external_id) VALUES ($1, 'playground', $2, $3)
-         ON CONFLICT (workspace_id, channel, external_id) DO UPDATE SET person_id = EXCLUDED.person_id RETURNING id`,
-        [workspaceId, personId, `person:${personId}`],
-      )
-    ).rows[0] as { id: string };
+    const row = (await upsertConversations(pool, [workspaceId, personId, `person:${personId}`])).rows[0] as {
+      id: string;
+    };
     return row.id;
   }
 
@@ -54,24 +55,23 @@ export function playgroundCsvRoutes(deps: {
   ) =>
     String(
       (
-        await pool.query(
-          `INSERT INTO playground_messages (workspace_id, conversation_id, thread_root_id, card, text, visible_to) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
-          [
-            workspaceId,
-            conversationId,
-            f.root ? Number(f.root) : null,
-            f.card ? JSON.stringify(f.card) : null,
-            f.text,
-            f.visibleTo ?? null,
-          ],
-        )
+        await insertPlaygroundMessages2(pool, [
+          workspaceId,
+          conversationId,
+          f.root ? Number(f.root) : null,
+          f.card ? JSON.stringify(f.card) : null,
+          f.text,
+          f.visibleTo ?? null,
+        ])
       ).rows[0].id,
     );
   const update = (workspaceId: string, messageId: string, msg: CardMessage) =>
-    pool.query(
-      `UPDATE playground_messages SET card = $3, text = $4, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
-      [Number(messageId), workspaceId, JSON.stringify(msg.card), msg.text],
-    );
+    updatePlaygroundMessagesByIdWorkspaceId(pool, [
+      Number(messageId),
+      workspaceId,
+      JSON.stringify(msg.card),
+      msg.text,
+    ]);
 
   r.post(
     '/api/csv/upload',

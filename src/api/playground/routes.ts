@@ -18,6 +18,12 @@ import type { PlaygroundTrust } from './trust.js';
 import type { ChatServices } from '../../chat/services.js';
 import { issueApiKey } from '../../store/workspaces.js';
 import type { Person } from '../../engine/index.js';
+import {
+  selectPlaygroundMessagesByChannelPersonId,
+  selectWorkspacesIdName,
+  selectWorkspacesIdNameById,
+  selectWorkspacesIdNameIsDemo,
+} from '../../store/playground.js';
 
 const require = createRequire(import.meta.url);
 // The page is static and lives beside the sources; dist/ resolves back to src/ (no copy step).
@@ -57,9 +63,8 @@ export function playgroundRoutes(deps: {
     const wanted = typeof req.query.workspaceId === 'string' ? req.query.workspaceId : null;
     const row =
       wanted && /^[0-9a-f-]{36}$/i.test(wanted)
-        ? (await pool.query('SELECT id, name FROM workspaces WHERE id = $1', [wanted])).rows[0]
-        : (await pool.query('SELECT id, name FROM workspaces ORDER BY is_demo DESC, created_at DESC LIMIT 1'))
-            .rows[0];
+        ? (await selectWorkspacesIdNameById(pool, [wanted])).rows[0]
+        : (await selectWorkspacesIdName(pool)).rows[0];
     return row ?? null;
   }
 
@@ -78,11 +83,7 @@ export function playgroundRoutes(deps: {
   r.get(
     '/api/workspaces',
     route(async (_req, res) => {
-      const rows = (
-        await pool.query(
-          'SELECT id, name, is_demo FROM workspaces ORDER BY is_demo DESC, created_at DESC LIMIT 500',
-        )
-      ).rows;
+      const rows = (await selectWorkspacesIdNameIsDemo(pool)).rows;
       res.json({
         workspaces: rows.map((w) => ({ id: w.id, name: w.name, isDemo: Boolean(w.is_demo) })),
       });
@@ -244,15 +245,7 @@ export function playgroundRoutes(deps: {
     route(async (req, res) => {
       const personId = String(req.query.personId ?? '');
       if (!/^[0-9a-f-]{36}$/i.test(personId)) return sendError(res, 400, 'personId is required.');
-      const rows = (
-        await pool.query(
-          `SELECT m.id, m.thread_root_id, m.card, m.text, m.created_at, m.updated_at FROM playground_messages m
-           JOIN conversations c ON c.id = m.conversation_id
-           WHERE c.channel = 'playground' AND c.person_id = $1 AND (m.visible_to IS NULL OR m.visible_to = $1)
-           ORDER BY m.id`,
-          [personId],
-        )
-      ).rows;
+      const rows = (await selectPlaygroundMessagesByChannelPersonId(pool, [personId])).rows;
       res.json({
         messages: rows.map((m) => ({
           id: Number(m.id),

@@ -12,7 +12,7 @@ import {
 import type { Database } from '../../store/database.js';
 import { alertForApi, listAlertsForApi } from '../../store/alert-views.js';
 import { personByExternalId, upsertCustomers, upsertPeople } from '../../store/directory.js';
-import { workspaceForApiKey } from '../../store/workspaces.js';
+import { updateWorkspaceSettings, workspaceForApiKey, workspaceSettingsRow } from '../../store/workspaces.js';
 import { createIdempotencyRepo } from '../../store/idempotency.js';
 import { listCustomersForApi, listPeopleForApi } from '../../store/api-lists.js';
 import {
@@ -152,10 +152,8 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
   r.get(
     '/settings',
     asyncRoute(async (req, res) => {
-      const row = (
-        await pool.query('SELECT settings, timezone FROM workspaces WHERE id = $1', [req.workspaceId])
-      ).rows[0];
-      res.json(effectiveSettings(row?.settings, row?.timezone));
+      const row = await workspaceSettingsRow(pool, req.workspaceId);
+      res.json(effectiveSettings(row.settings, row.timezone));
     }),
   );
 
@@ -164,28 +162,10 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
     asyncRoute(async (req, res) => {
       const r0 = settingsPatchSchema.safeParse(req.body);
       if (!r0.success) throw new SettingsValidationError(zodDetails(r0.error));
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const row = (
-          await client.query('SELECT settings, timezone FROM workspaces WHERE id = $1 FOR UPDATE', [
-            req.workspaceId,
-          ])
-        ).rows[0];
-        const next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), req.body);
-        await client.query('UPDATE workspaces SET settings = $2, timezone = $3 WHERE id = $1', [
-          req.workspaceId,
-          JSON.stringify(next),
-          next.timezone,
-        ]);
-        await client.query('COMMIT');
-        res.json(next);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      const next = await updateWorkspaceSettings(pool, req.workspaceId, (row) =>
+        mergeSettings(effectiveSettings(row.settings, row.timezone), req.body),
+      );
+      res.json(next);
     }),
   );
 

@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import { type Person } from '../../engine/index.js';
 import { type ChannelGateway, type ConversationRef } from '../../channels/port.js';
+import {
+  insertPlaygroundMessages,
+  selectConversationsWorkspaceIdById,
+  updatePlaygroundMessagesByIdConversationId,
+} from '../../store/playground.js';
 
 /**
  * The playground channel: a chat client in the browser (/playground) backed by the
@@ -9,19 +14,15 @@ import { type ChannelGateway, type ConversationRef } from '../../channels/port.j
  */
 export function createPlaygroundGateway(pool: pg.Pool): ChannelGateway {
   const workspaceOf = async (conv: ConversationRef) =>
-    (await pool.query('SELECT workspace_id FROM conversations WHERE id = $1', [conv.id])).rows[0]
-      ?.workspace_id as string;
+    (await selectConversationsWorkspaceIdById(pool, [conv.id])).rows[0]?.workspace_id as string;
   const insert = async (conv: ConversationRef, fields: { card?: unknown; text?: string; root?: string }) => {
-    const r = await pool.query(
-      `INSERT INTO playground_messages (workspace_id, conversation_id, thread_root_id, card, text) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
-      [
-        await workspaceOf(conv),
-        conv.id,
-        fields.root ? Number(fields.root) : null,
-        fields.card ? JSON.stringify(fields.card) : null,
-        fields.text ?? null,
-      ],
-    );
+    const r = await insertPlaygroundMessages(pool, [
+      await workspaceOf(conv),
+      conv.id,
+      fields.root ? Number(fields.root) : null,
+      fields.card ? JSON.stringify(fields.card) : null,
+      fields.text ?? null,
+    ]);
     return { messageId: String(r.rows[0].id) };
   };
   return {
@@ -31,10 +32,12 @@ export function createPlaygroundGateway(pool: pg.Pool): ChannelGateway {
     },
     postCard: (conv, msg) => insert(conv, { card: msg.card, text: msg.text }),
     async updateCard(conv, messageId, msg) {
-      await pool.query(
-        'UPDATE playground_messages SET card = $3, text = $4, updated_at = now() WHERE id = $1 AND conversation_id = $2',
-        [Number(messageId), conv.id, JSON.stringify(msg.card), msg.text],
-      );
+      await updatePlaygroundMessagesByIdConversationId(pool, [
+        Number(messageId),
+        conv.id,
+        JSON.stringify(msg.card),
+        msg.text,
+      ]);
     },
     postReply: (conv, root, text) => insert(conv, { text, root }),
     postText: (conv, text) => insert(conv, { text }),

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Cursor, PlatformId } from '../types.js';
+import { selectConnectorById, selectConnectors } from '../../store/connectors.js';
 
 /** A connectors row as the runtime uses it (credentials still encrypted). */
 export interface ConnectorRow {
@@ -88,17 +89,12 @@ export async function connectorById(
   workspaceId?: string,
 ): Promise<ConnectorRow | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  const r = await db.query(
-    `SELECT * FROM connectors WHERE id = $1 AND ($2::uuid IS NULL OR workspace_id = $2)`,
-    [id, workspaceId ?? null],
-  );
+  const r = await selectConnectorById(db, [id, workspaceId ?? null]);
   return r.rows[0] ? toConnector(r.rows[0]) : null;
 }
 
 export async function listConnectors(db: pg.Pool, workspaceId: string): Promise<ConnectorRow[]> {
-  const r = await db.query(`SELECT * FROM connectors WHERE workspace_id = $1 ORDER BY created_at`, [
-    workspaceId,
-  ]);
+  const r = await selectConnectors(db, [workspaceId]);
   return r.rows.map(toConnector);
 }
 

@@ -14,6 +14,13 @@ import {
   type SyncProgress,
   type SyncState,
 } from './repo.js';
+import {
+  claimConnectorSync,
+  failConnectorSync,
+  finishConnectorSync,
+  requestConnectorRerun,
+  saveSyncPage,
+} from '../../store/connectors.js';
 
 /** Look-back on incremental runs: Zendesk hides the last minute, Jira is minute-precise. */
 export const LOOKBACK_MS = 2 * 60_000;
@@ -117,21 +124,11 @@ export async function runSync(
     owner,
     leaseUntil: new Date(start.getTime() + leaseMs).toISOString(),
   };
-  const claimed = await deps.pool.query(
-    `UPDATE connectors SET status = 'syncing',
-            progress = $3::jsonb || jsonb_build_object('rerun', COALESCE((progress->>'rerun')::boolean, false))
-      WHERE id = $1 AND status <> 'disabled'
-        AND (status <> 'syncing' OR COALESCE((progress->>'leaseUntil')::timestamptz, '-infinity') < $2)
-      RETURNING *`,
-    [connectorId, start, JSON.stringify(progress)],
-  );
+  const claimed = await claimConnectorSync(deps.pool, [connectorId, start, JSON.stringify(progress)]);
   if (!claimed.rows[0]) {
     // Another run holds the connector: ask it to run once more when it finishes, so a "Sync now"
     // arriving mid-sync is not lost (the running sync may already be past the change).
-    await deps.pool.query(
-      `UPDATE connectors SET progress = progress || '{"rerun": true}'::jsonb WHERE id = $1 AND status = 'syncing'`,
-      [connectorId],
-    );
+    await requestConnectorRerun(deps.pool, [connectorId]);
     return out;
   }
   const c = toConnector(claimed.rows[0]);
@@ -144,18 +141,13 @@ export async function runSync(
     out.result = 'failed';
     out.error = message;
     const at = now();
-    await deps.pool.query(
-      `UPDATE connectors SET status = 'error', last_error = $3, next_run_at = $4,
-              progress = progress || $5::jsonb
-        WHERE id = $1 AND progress->>'owner' = $2`,
-      [
-        c.id,
-        owner,
-        message,
-        new Date(at.getTime() + pollMinutes(c) * 60_000),
-        JSON.stringify({ phase: 'failed', finishedAt: at.toISOString(), owner: null, leaseUntil: null }),
-      ],
-    );
+    await failConnectorSync(deps.pool, [
+      c.id,
+      owner,
+      message,
+      new Date(at.getTime() + pollMinutes(c) * 60_000),
+      JSON.stringify({ phase: 'failed', finishedAt: at.toISOString(), owner: null, leaseUntil: null }),
+    ]);
     deps.log?.warn({ connectorId: c.id, platform: c.platform, error: message }, 'connector sync failed');
     if (message !== c.lastError)
       await deps.notify?.(c, `⚠️ ${c.name} sync failed: ${message}`).catch(() => undefined);
@@ -211,23 +203,18 @@ export async function runSync(
             backfilled: state.backfilled ?? false,
           };
       const at = now();
-      const saved = await deps.pool.query(
-        `UPDATE connectors SET cursor = $3::jsonb, tickets_seen = tickets_seen + $4,
-                progress = progress || $5::jsonb
-          WHERE id = $1 AND progress->>'owner' = $2 RETURNING id`,
-        [
-          c.id,
-          owner,
-          JSON.stringify(next),
-          stored.inserted.length,
-          JSON.stringify({
-            pages: out.pages,
-            fetched: out.fetched,
-            changed: out.inserted + out.updated,
-            leaseUntil: new Date(at.getTime() + leaseMs).toISOString(),
-          }),
-        ],
-      );
+      const saved = await saveSyncPage(deps.pool, [
+        c.id,
+        owner,
+        JSON.stringify(next),
+        stored.inserted.length,
+        JSON.stringify({
+          pages: out.pages,
+          fetched: out.fetched,
+          changed: out.inserted + out.updated,
+          leaseUntil: new Date(at.getTime() + leaseMs).toISOString(),
+        }),
+      ]);
       if (!saved.rows[0]) {
         // Another run took over after our lease ran out: it resumes from our last saved page.
         out.result = 'lost_lease';
@@ -254,26 +241,19 @@ export async function runSync(
       if (page.done) break;
     }
     const at = now();
-    const done = await deps.pool.query(
-      `UPDATE connectors SET status = 'connected', last_sync_at = $3::timestamptz, last_error = NULL,
-              next_run_at = CASE WHEN (progress->>'rerun')::boolean THEN $3::timestamptz ELSE $4::timestamptz END,
-              progress = progress || $5::jsonb
-        WHERE id = $1 AND progress->>'owner' = $2
-        RETURNING (SELECT (p.progress->>'rerun')::boolean FROM connectors p WHERE p.id = $1) AS rerun`,
-      [
-        c.id,
-        owner,
-        at,
-        c.syncMode === 'webhook' ? null : new Date(at.getTime() + pollMinutes(c) * 60_000),
-        JSON.stringify({
-          phase: 'done',
-          finishedAt: at.toISOString(),
-          owner: null,
-          leaseUntil: null,
-          rerun: false,
-        }),
-      ],
-    );
+    const done = await finishConnectorSync(deps.pool, [
+      c.id,
+      owner,
+      at,
+      c.syncMode === 'webhook' ? null : new Date(at.getTime() + pollMinutes(c) * 60_000),
+      JSON.stringify({
+        phase: 'done',
+        finishedAt: at.toISOString(),
+        owner: null,
+        leaseUntil: null,
+        rerun: false,
+      }),
+    ]);
     out.result = done.rows[0] ? 'done' : 'lost_lease';
     out.rerun = done.rows[0]?.rerun === true;
     deps.log?.info(

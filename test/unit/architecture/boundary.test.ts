@@ -15,6 +15,24 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../../src');
 const MAX_LINES = 500;
 
+/**
+ * The debt still open from the architecture move (issue 14), named file by file. A ratchet: a file
+ * not listed here fails the test as soon as it breaks a rule, and a listed file that no longer breaks
+ * it fails the test too, until its line is removed — the lists only shrink.
+ */
+const KNOWN = {
+  sqlOutsideStore: [] as string[],
+  overLong: [] as string[],
+  namesChannels: [] as string[],
+};
+
+/** Fails on a new violation and on a listed one that is gone. */
+function ratchet(found: string[], known: string[]): void {
+  const fresh = found.filter((f) => !known.includes(f));
+  const mended = known.filter((k) => !found.includes(k));
+  expect({ fresh, mended }).toEqual({ fresh: [], mended: [] });
+}
+
 interface Edge {
   from: string; // file, relative to src/
   to: string; // resolved target, relative to src/
@@ -40,7 +58,8 @@ function stripComments(src: string): string {
 
 function importsOf(file: string): Edge[] {
   const src = stripComments(fs.readFileSync(file, 'utf8'));
-  const re = /(?:import|export)\s[^'"`;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^\s*import\s+['"](\.[^'"]+)['"]/gm;
+  const re =
+    /(?:import|export)\s[^'"`;]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^\s*import\s+['"](\.[^'"]+)['"]/gm;
   const out: Edge[] = [];
   let m: RegExpExecArray | null;
   while ((m = re.exec(src))) {
@@ -151,28 +170,30 @@ describe('architecture boundaries (docs/architecture.md)', () => {
   });
 
   it('names no channel in the engine, config or logging', () => {
-    const literal = /['"`](slack|teams|gchat|whatsapp|playground)['"`]|\b(SLACK|TEAMS|MICROSOFT|GCHAT|GOOGLE_CHAT|WHATSAPP)_[A-Z_]+/;
+    const literal =
+      /['"`](slack|teams|gchat|whatsapp|playground)['"`]|\b(SLACK|TEAMS|MICROSOFT|GCHAT|GOOGLE_CHAT|WHATSAPP)_[A-Z_]+/;
     const bad = files
       .filter((f) => /^(engine\/|config\.ts$|log\.ts$)/.test(rel(f)))
       .filter((f) => literal.test(stripComments(fs.readFileSync(f, 'utf8'))))
       .map(rel);
-    expect(bad).toEqual([]);
+    ratchet(bad, KNOWN.namesChannels);
   });
 
   it('keeps SQL in src/store/', () => {
-    const sql = /\b(SELECT\b[\s\S]{1,300}?\bFROM\b|INSERT\s+INTO\b|UPDATE\s+[a-z_"]+\s+SET\b|DELETE\s+FROM\b)/;
+    const sql =
+      /\b(SELECT\b[\s\S]{1,300}?\bFROM\b|INSERT\s+INTO\b|UPDATE\s+[a-z_"]+\s+SET\b|DELETE\s+FROM\b)/;
     const bad = files
       .filter((f) => /\.ts$/.test(f) && !rel(f).startsWith('store/'))
       .filter((f) => sql.test(stripComments(fs.readFileSync(f, 'utf8'))))
       .map(rel);
-    expect(bad).toEqual([]);
+    ratchet(bad, KNOWN.sqlOutsideStore);
   });
 
   it(`keeps every source file at or under ${MAX_LINES} lines`, () => {
     const long = files
       .map((f) => ({ f: rel(f), n: fs.readFileSync(f, 'utf8').split('\n').length }))
       .filter((x) => x.n > MAX_LINES + 1) // a trailing newline is not a line
-      .map((x) => `${x.f}: ${x.n - 1} lines`);
-    expect(long).toEqual([]);
+      .map((x) => x.f);
+    ratchet(long, KNOWN.overLong);
   });
 });
