@@ -136,6 +136,28 @@ describe('architecture boundaries (docs/architecture.md)', () => {
     expect(explain).toEqual([]);
   });
 
+  it('imports only parts in the same or an earlier row of docs/architecture.md', () => {
+    const doc = fs.readFileSync(path.join(ROOT, '../docs/architecture.md'), 'utf8');
+    const rank = new Map<string, number>();
+    for (const row of doc.split('\n').filter((l) => /^\| \d+ \| `/.test(l))) {
+      const n = Number(/^\| (\d+) \|/.exec(row)![1]);
+      const cell = row.split('|')[2]!;
+      for (const m of cell.matchAll(/`([^`]+)`/g)) rank.set(m[1]!.split('/')[0]!.replace(/\.ts$/, ''), n);
+    }
+    const unknown = new Set<string>();
+    const bad: string[] = [];
+    for (const e of edges) {
+      const a = partOf(e.from);
+      const b = partOf(e.to);
+      if (a === b) continue;
+      if (!rank.has(a)) unknown.add(a);
+      if (!rank.has(b)) unknown.add(b);
+      if (rank.has(a) && rank.has(b) && rank.get(b)! > rank.get(a)!)
+        bad.push(`${e.from} imports ${e.spec} (row ${rank.get(a)} may not import row ${rank.get(b)})`);
+    }
+    expect({ notInTheTable: [...unknown].sort(), bad }).toEqual({ notInTheTable: [], bad: [] });
+  });
+
   it('keeps the engine pure: src/engine imports nothing of src/ outside itself', () => {
     const bad = edges
       .filter((e) => e.from.startsWith('engine/') && !e.to.startsWith('engine/'))
