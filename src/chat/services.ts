@@ -2,14 +2,7 @@ import type pg from 'pg';
 import {
   applyAction,
   deliverJob,
-  effectiveSettings,
   localDateTimeToUtc,
-  mergeSettings,
-  ROLE_LABELS,
-  ROLES,
-  SettingsValidationError,
-  TIERS,
-  InputError,
   type ActionName,
   type ActionResult,
   type Channel,
@@ -18,7 +11,6 @@ import {
   type Role,
 } from '../engine/index.js';
 import { resolveInboundActor, type InboundActor, type InboundActorQuery } from './tenancy.js';
-import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
 import type { Cipher } from '../store/crypto.js';
 import {
   formWithSections,
@@ -30,13 +22,7 @@ import {
 import { createChannelState, type ChannelState } from './channel-state.js';
 import { createCsvImportService, type CsvImportService } from '../csv-import/session.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
-import {
-  customerIntelligenceLines,
-  parsePlaybooksForm,
-  parseSupportRiskForm,
-  playbooksFormValue,
-  supportRiskFormValue,
-} from '../intelligence/service.js';
+import { customerIntelligenceLines } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';
 import {
   insertPeople,
@@ -48,14 +34,10 @@ import {
   selectChatInstallationsWorkspaceIdByChannelExternalId,
   selectChatInstallationsWorkspaceIdDataEncByChannelExternalId,
   selectConversationsByChannelExternalId,
-  selectCustomersArrDomainsByWorkspaceIdExternalId,
   selectCustomersCPNameByWorkspaceId,
   selectInvoicesByCustomerIdStatus,
   selectUsageReadingsUsedLimitMetricAtByCustomerId,
   selectWorkspacesId,
-  selectWorkspacesSettingsById,
-  selectWorkspacesSettingsTimezoneById,
-  updateWorkspacesById,
   upsertChatInstallations,
   upsertChatInstallations2,
   upsertConversations,
@@ -66,6 +48,8 @@ import {
  * user, apply an action, answer a command, show and save the settings forms.
  * Channels (src/bots/<channel>) get this object; they never touch the database directly.
  */
+import { createSettingsForms } from './settings-form.js';
+
 export interface ChatServices {
   /**
    * Maps an inbound chat event to exactly one workspace by the channel's tenant key and finds the
@@ -297,333 +281,7 @@ export function createChatServices(deps: {
     return lines.join('\n');
   }
 
-  async function settingsForm(
-    workspaceId: string,
-    actor: Person,
-    form: string,
-    context: Record<string, string> = {},
-  ): Promise<FormModel | { refused: string }> {
-    if (!isAdmin(actor)) return { refused: 'Only workspace admins can change settings.' };
-    const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
-    const s = effectiveSettings(row?.settings, row?.timezone);
-    const people = await listPeople(pool, workspaceId);
-    const personOptions = [
-      { value: '', label: '— none —' },
-      ...people.map((p) => ({ value: p.externalId, label: `${p.name} (${ROLE_LABELS[p.role]})` })),
-    ];
-    if (form === 'person') {
-      const p = context.externalId ? people.find((x) => x.externalId === context.externalId) : undefined;
-      const manager = p?.managerId ? people.find((x) => x.id === p.managerId) : undefined;
-      return {
-        form: 'person',
-        title: p ? `Edit ${p.name}` : 'Add a person',
-        submitLabel: 'Save person',
-        context: p ? { externalId: p.externalId } : {},
-        fields: [
-          {
-            id: 'externalId',
-            label: 'ID (your HR or CRM id)',
-            type: 'text',
-            value: p?.externalId ?? '',
-            hint: 'e.g. csm-42; cannot change later',
-          },
-          { id: 'name', label: 'Name', type: 'text', value: p?.name ?? '' },
-          {
-            id: 'email',
-            label: 'Email',
-            type: 'text',
-            value: p?.email ?? '',
-            optional: true,
-            hint: 'used to find them in Slack, Teams, Google Chat',
-          },
-          {
-            id: 'role',
-            label: 'Role',
-            type: 'select',
-            value: p?.role ?? 'csm',
-            options: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
-          },
-          {
-            id: 'managerExternalId',
-            label: 'Manager',
-            type: 'select',
-            value: manager?.externalId ?? '',
-            options: personOptions,
-            optional: true,
-          },
-          {
-            id: 'timezone',
-            label: 'Time zone',
-            type: 'text',
-            value: p?.timezone ?? s.timezone,
-            hint: 'IANA name, e.g. Europe/London',
-          },
-        ],
-      };
-    }
-    if (form === 'customer') {
-      const customers = await listCustomers(pool, workspaceId);
-      const c = context.externalId ? customers.find((x) => x.externalId === context.externalId) : undefined;
-      const csm = c?.csmId ? people.find((x) => x.id === c.csmId) : undefined;
-      return {
-        form: 'customer',
-        title: c ? `Edit ${c.name}` : 'Add a customer',
-        submitLabel: 'Save customer',
-        context: c ? { externalId: c.externalId } : {},
-        fields: [
-          { id: 'externalId', label: 'ID (your CRM id)', type: 'text', value: c?.externalId ?? '' },
-          { id: 'name', label: 'Name', type: 'text', value: c?.name ?? '' },
-          {
-            id: 'tier',
-            label: 'Tier',
-            type: 'select',
-            value: c?.tier ?? 'good',
-            options: TIERS.map((t) => ({ value: t, label: t[0]!.toUpperCase() + t.slice(1) })),
-          },
-          {
-            id: 'csmExternalId',
-            label: 'CSM',
-            type: 'select',
-            value: csm?.externalId ?? '',
-            options: personOptions.filter(
-              (o) => o.value === '' || people.find((p) => p.externalId === o.value)?.role === 'csm',
-            ),
-          },
-        ],
-      };
-    }
-    return {
-      form: 'general',
-      title: 'Fincelo settings',
-      submitLabel: 'Save',
-      fields: [
-        ...TIERS.map((t) => ({
-          id: `threshold.${t}`,
-          label: `${t[0]!.toUpperCase() + t.slice(1)} threshold (%)`,
-          type: 'number' as const,
-          value: String(s.usageThresholds[t]),
-        })),
-        ...TIERS.map((t) => ({
-          id: `framing.${t}`,
-          label: `${t[0]!.toUpperCase() + t.slice(1)} framing`,
-          type: 'text' as const,
-          value: `${s.framing[t].emoji} ${s.framing[t].label}`.trim(),
-        })),
-        {
-          id: 'collectionsOverdueDays',
-          label: 'Collections: days overdue before alerting',
-          type: 'number',
-          value: String(s.collectionsOverdueDays),
-        },
-        {
-          id: 'escalation',
-          label: 'Escalation steps (one per line: role after)',
-          type: 'textarea',
-          value: s.escalation.map((e) => `${e.role} ${e.after}`).join('\n'),
-          hint: `roles: csm, csm_manager, vp_cs, cfo; delays like 0s, 90s, 15m, 24h, or business hours like 24bh`,
-        },
-        { id: 'cooldown', label: 'Cooldown', type: 'text', value: s.cooldown, hint: 'e.g. 24h' },
-        {
-          id: 'ackTimeout',
-          label: 'Escalation resumes after Acknowledge in',
-          type: 'text',
-          value: s.ackTimeout,
-        },
-        { id: 'snooze', label: 'Snooze length', type: 'text', value: s.snooze },
-        { id: 'briefTime', label: 'CFO morning brief time (HH:MM)', type: 'text', value: s.briefTime },
-        { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
-        // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
-        {
-          id: 'workingHours',
-          label: 'Working hours (empty = deliver at any hour)',
-          type: 'text',
-          value: s.workingHours ?? '',
-          hint: 'e.g. Mon-Fri 09:00-18:00; default: none',
-        },
-        {
-          id: 'holidays',
-          label: 'Holidays (comma-separated dates)',
-          type: 'text',
-          value: s.holidays.join(', '),
-          hint: 'e.g. 2026-12-25, 2027-01-01; default: none',
-        },
-        {
-          id: 'quietWindows',
-          label: 'Quiet windows (one per line: days from-to)',
-          type: 'textarea',
-          value: s.quietWindows
-            .map((w) => ('days' in w ? `${w.days} ${w.from}-${w.to}` : ''))
-            .filter(Boolean)
-            .join('\n'),
-          hint: 'e.g. Sat-Sun 00:00-24:00; default: none. Bypass rule: API quietBypass',
-        },
-        {
-          id: 'supportRisk',
-          label: 'Ticket scores that raise a support-risk alert',
-          type: 'textarea',
-          value: supportRiskFormValue(s),
-          hint: 'sentiments: hostile, distressed, frustrated… / categories: legal_threat, cancellation_request…',
-        },
-        {
-          id: 'playbooks',
-          label: 'Playbooks (one line per category: step | step)',
-          type: 'textarea',
-          value: playbooksFormValue(s),
-        },
-      ],
-    };
-  }
-
-  async function saveSettingsForm(
-    workspaceId: string,
-    actor: Person,
-    form: string,
-    values: Record<string, string>,
-    context: Record<string, string> = {},
-  ): Promise<FormResult> {
-    if (!isAdmin(actor))
-      return { ok: false, errors: {}, message: 'Only workspace admins can change settings.' };
-    const v = (k: string) => (values[k] ?? '').trim();
-    try {
-      if (form === 'person') {
-        const errors: Record<string, string> = {};
-        const externalId = context.externalId ?? v('externalId');
-        if (!externalId) errors.externalId = 'Give the person an id, e.g. csm-42.';
-        if (!v('name')) errors.name = 'Name is required.';
-        if (v('email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v('email')))
-          errors.email = 'That is not an email address.';
-        if (!(ROLES as readonly string[]).includes(v('role')))
-          errors.role = `Choose one of ${ROLES.join(', ')}.`;
-        try {
-          if (v('timezone')) new Intl.DateTimeFormat('en', { timeZone: v('timezone') });
-        } catch {
-          errors.timezone = 'Unknown time zone: use an IANA name such as Europe/London.';
-        }
-        if (v('managerExternalId') && v('managerExternalId') === externalId)
-          errors.managerExternalId = 'Someone cannot be their own manager.';
-        if (Object.keys(errors).length) return { ok: false, errors };
-        await upsertPeople(pool, workspaceId, [
-          {
-            externalId,
-            name: v('name'),
-            email: v('email') || null,
-            role: v('role') as Role,
-            managerExternalId: v('managerExternalId') || null,
-            timezone: v('timezone') || undefined,
-          },
-        ]);
-        return { ok: true, message: `Saved ${v('name')}.` };
-      }
-      if (form === 'customer') {
-        const errors: Record<string, string> = {};
-        const externalId = context.externalId ?? v('externalId');
-        if (!externalId) errors.externalId = 'Give the customer an id.';
-        if (!v('name')) errors.name = 'Name is required.';
-        if (!(TIERS as readonly string[]).includes(v('tier')))
-          errors.tier = `Choose one of ${TIERS.join(', ')}.`;
-        if (Object.keys(errors).length) return { ok: false, errors };
-        const existing = (
-          await selectCustomersArrDomainsByWorkspaceIdExternalId(pool, [workspaceId, externalId])
-        ).rows[0];
-        await upsertCustomers(pool, workspaceId, [
-          {
-            externalId,
-            name: v('name'),
-            tier: v('tier') as (typeof TIERS)[number],
-            csmExternalId: v('csmExternalId') || null,
-            arr: existing?.arr == null ? null : Number(existing.arr),
-            domains: existing?.domains ?? [],
-          },
-        ]);
-        return { ok: true, message: `Saved ${v('name')}.` };
-      }
-      const patch: Record<string, unknown> = {};
-      const errors: Record<string, string> = {};
-      const thresholds: Record<string, unknown> = {};
-      const framing: Record<string, unknown> = {};
-      for (const t of TIERS) {
-        if (values[`threshold.${t}`] !== undefined) {
-          const n = Number(v(`threshold.${t}`));
-          if (!v(`threshold.${t}`) || !Number.isFinite(n))
-            errors[`threshold.${t}`] = 'Enter a number, e.g. 80.';
-          else thresholds[t] = n;
-        }
-        if (values[`framing.${t}`] !== undefined) {
-          const m = /^(\p{Extended_Pictographic}\uFE0F?)?\s*(.*)$/u.exec(v(`framing.${t}`))!;
-          framing[t] = { emoji: m[1] ?? '', label: m[2] ?? '' };
-        }
-      }
-      if (Object.keys(thresholds).length) patch.usageThresholds = thresholds;
-      if (Object.keys(framing).length) patch.framing = framing;
-      if (values.collectionsOverdueDays !== undefined) {
-        const n = Number(v('collectionsOverdueDays'));
-        patch.collectionsOverdueDays = v('collectionsOverdueDays') === '' ? NaN : n;
-      }
-      if (values.escalation !== undefined) {
-        const steps = v('escalation')
-          .split(/\n+/)
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .map((l) => {
-            const [role, after = ''] = l.split(/[\s,:]+/);
-            return { role, after };
-          });
-        patch.escalation = steps;
-      }
-      for (const k of ['cooldown', 'ackTimeout', 'snooze', 'briefTime', 'timezone'])
-        if (values[k] !== undefined) patch[k] = v(k);
-      if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
-      if (values.holidays !== undefined)
-        patch.holidays = v('holidays')
-          .split(/[\s,]+/)
-          .filter(Boolean);
-      if (values.quietWindows !== undefined) {
-        // Keep the one-off windows (API only); the form edits the weekly ones.
-        const oneOff = effectiveSettings(
-          (await selectWorkspacesSettingsById(pool, [workspaceId])).rows[0]?.settings,
-        ).quietWindows.filter((w) => 'start' in w);
-        patch.quietWindows = [
-          ...oneOff,
-          ...v('quietWindows')
-            .split(/\n+/)
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .map((l) => {
-              const [days = '', span = ''] = l.split(/\s+/);
-              const [from = '', to = ''] = span.split('-');
-              return { days, from, to };
-            }),
-        ];
-      }
-      if (values.supportRisk !== undefined) patch.supportRisk = parseSupportRiskForm(v('supportRisk'));
-      if (values.playbooks !== undefined) patch.playbooks = parsePlaybooksForm(v('playbooks'));
-      const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
-      let next;
-      try {
-        next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), patch);
-      } catch (err) {
-        if (!(err instanceof SettingsValidationError)) throw err;
-        for (const [k, msg] of Object.entries(err.fields)) {
-          const step = /^escalation\.(\d+)/.exec(k);
-          errors[formFieldFor(k)] ??= step ? `Line ${Number(step[1]) + 1}: ${msg}` : msg;
-        }
-      }
-      if (Object.keys(errors).length || !next) return { ok: false, errors };
-      await updateWorkspacesById(pool, [workspaceId, JSON.stringify(next), next.timezone]);
-      return {
-        ok: true,
-        message: 'Settings saved. Alerts already running keep the escalation chain they started with.',
-      };
-    } catch (err) {
-      if (err instanceof InputError)
-        return {
-          ok: false,
-          errors: Object.fromEntries(Object.entries(err.details).map(([k, m]) => [k, m])),
-          message: err.message,
-        };
-      throw err;
-    }
-  }
+  const { settingsForm, saveSettingsForm } = createSettingsForms({ pool });
 
   return {
     resolveActor: (q) => resolveInboundActor(pool, q),
@@ -788,13 +446,4 @@ export function createChatServices(deps: {
       await engine.scheduler.kick(deliverJob(channel));
     },
   };
-}
-
-/** Maps a settings path from mergeSettings (usageThresholds.good, escalation.1.after) to the form field. */
-function formFieldFor(path: string): string {
-  const [head, sub] = path.split('.');
-  if (head === 'usageThresholds' && sub) return `threshold.${sub}`;
-  if (head === 'framing' && sub) return `framing.${sub}`;
-  if (head === 'escalation') return 'escalation';
-  return head ?? path;
 }
