@@ -46,7 +46,7 @@ import { createTicketPipeline, type TicketPipeline } from './tickets/pipeline.js
 import type { AppFeature, FeatureRuntime } from './features.js';
 import { connectorsFeature } from './connectors/feature.js';
 import { intelligenceFeature } from './intelligence/service.js';
-import { csvImportFeature } from './csv-import/session.js';
+import { csvImportFeature } from './csv-import/feature.js';
 
 /** Every feature of the product, created in this order at start-up. */
 const FEATURES: AppFeature[] = [connectorsFeature, intelligenceFeature, csvImportFeature];

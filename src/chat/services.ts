@@ -20,7 +20,8 @@ import {
   type SettingsSection,
 } from '../channels/forms.js';
 import { createChannelState, type ChannelState } from './channel-state.js';
-import { createCsvImportService, type CsvImportService } from '../csv-import/session.js';
+import { createCsvImportService } from '../csv-import/session.js';
+import type { CsvImportService } from '../csv-import/types.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
 import { customerIntelligenceLines } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';

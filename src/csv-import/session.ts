@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { Router } from 'express';
-import type { AppFeature, FeatureContext } from '../features.js';
-import { type Channel, type Person } from '../engine/index.js';
+import { type Person } from '../engine/index.js';
 import {
   analyseCsv,
   checkSize,
   csvField,
   CsvFileError,
-  FIELD_LABELS,
   MAX_CSV_BYTES,
   neutralise,
   readTickets,
@@ -17,18 +14,9 @@ import {
   type ColumnMapping,
   type CsvAnalysis,
   type RowOutcome,
-  type TicketField,
 } from '../connectors/csv/index.js';
-import type { DayOrder } from '../connectors/csv/dates.js';
-import type { SniffedEncoding } from '../connectors/csv/decode.js';
 import type { Delimiter } from '../connectors/csv/delimiter.js';
-import {
-  NOT_MAPPED,
-  renderCsvPreviewCard,
-  renderCsvReviewCard,
-  renderCsvStatusCard,
-  type CsvReviewView,
-} from '../cards/csv-cards.js';
+import { NOT_MAPPED } from '../cards/csv-cards.js';
 import type { Cipher } from '../store/crypto.js';
 import type { TicketPipeline } from '../tickets/pipeline.js';
 import { type CardMessage } from '../channels/port.js';
@@ -43,154 +31,25 @@ import {
   updateCsvImportsByIdWorkspaceId4,
   updateCsvImportsByIdWorkspaceId5,
 } from '../store/csv-imports.js';
+import {
+  canImportCsv,
+  type CsvImportResult,
+  type CsvImportService,
+  type CsvImportStats,
+  type CsvProgress,
+  type CsvReply,
+  type ImportRow,
+  type StoredMapping,
+} from './types.js';
+import { previewMessage, reportName, reviewCard, statusMessage } from './messages.js';
 
-/**
- * CSV ticket import from a chat thread (issue 6), independent of the channel. A channel adapter:
- *  1. on a file shared in a thread: `precheck` (size, permission) before downloading, then
- *     `startImport` with the bytes (downloaded with the bot's credentials) → post the review card
- *     in that thread;
- *  2. on a card action whose data is `{fincelo: 'csv', importId, step}` (`isCsvAction`):
- *     `handleAction` with the card's input values → update (or re-post) the card;
- *  3. for step `import`: the returned `done` promise resolves to the summary when the import
- *     finishes; `progress` (optional) posts progress lines in the thread meanwhile.
- * Who may import: workspace admins and CSM managers (the issue's "a manager drops an export");
- * everyone else gets a refusal.
- */
-export type CsvStep = 'review' | 'mapping' | 'preview' | 'import' | 'cancel';
-export const CSV_STEPS: readonly CsvStep[] = ['review', 'mapping', 'preview', 'import', 'cancel'];
-
-/** Where the import's cards live (csv_imports.origin). */
-export interface CsvOrigin {
-  channel: Channel;
-  /** Platform conversation / channel id. */
-  conversation: string;
-  /** Thread root (Slack thread_ts, Teams reply chain id…), when there is one. */
-  thread?: string | null;
-}
-
-/** Card action data of every CSV card button. */
-export interface CsvActionData {
-  fincelo: 'csv';
-  importId: string;
-  step: CsvStep;
-}
-
-export type CsvReply =
-  | {
-      ok: true;
-      importId: string;
-      /** The card to show (replaces the previous card of the import where the channel can update). */
-      message: CardMessage;
-      /** Step `import` only: resolves when the import has finished (never rejects). */
-      done?: Promise<CsvImportResult>;
-    }
-  | { ok: false; error: string; importId?: string };
-
-export interface CsvImportResult {
-  ok: boolean;
-  message: CardMessage;
-  stats: CsvImportStats;
-  /** The skipped rows as a CSV file (row, line, ticket id, reason), null when none. */
-  report: { filename: string; content: string } | null;
-  /** A signed, workspace-scoped link to the report when PUBLIC_URL is set. */
-  reportUrl: string | null;
-}
-
-export interface CsvImportStats {
-  rows: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  /** First skipped rows (the report has them all). */
-  skippedRows: { row: number; line: number; reason: string }[];
-  error?: string;
-  cancelled?: boolean;
-  seconds?: number;
-}
-
-/** Posts one line in the import's thread (progress of a long import). */
-export type CsvProgress = (text: string) => Promise<void>;
-
-export interface CsvImportService {
-  readonly maxBytes: number;
-  /** Before downloading: a reply when the file must not be read (too large, not allowed); else null. */
-  precheck(q: { actor: Person | null; filename: string; sizeBytes: number | null }): string | null;
-  startImport(q: {
-    workspaceId: string;
-    actor: Person;
-    channel: Channel;
-    filename: string;
-    bytes: Buffer;
-    origin: CsvOrigin;
-  }): Promise<CsvReply>;
-  handleAction(q: {
-    workspaceId: string;
-    actor: Person;
-    importId: string;
-    step: CsvStep;
-    /** Card inputs (`map.<field>` → column name or `-`). */
-    values?: Record<string, unknown>;
-    progress?: CsvProgress;
-  }): Promise<CsvReply>;
-  /** The stored error report of an import of this workspace. */
-  errorReport(workspaceId: string, importId: string): Promise<{ filename: string; content: string } | null>;
-  /** A report link token (verifyReportToken reads it back); encrypted, so it names nothing readable. */
-  reportToken(workspaceId: string, importId: string): string;
-  verifyReportToken(token: string): { workspaceId: string; importId: string } | null;
-  /** Where an import's cards live (channel adapters re-post or update there). */
-  origin(workspaceId: string, importId: string): Promise<CsvOrigin | null>;
-}
-
-export function isCsvAction(data: unknown): data is CsvActionData {
-  if (typeof data !== 'object' || data === null) return false;
-  const d = data as Record<string, unknown>;
-  return (
-    d.fincelo === 'csv' &&
-    typeof d.importId === 'string' &&
-    /^[0-9a-f-]{36}$/i.test(d.importId) &&
-    (CSV_STEPS as readonly unknown[]).includes(d.step)
-  );
-}
-
-export const canImportCsv = (p: Person) => p.isAdmin || p.role === 'admin' || p.role === 'csm_manager';
+/** The CSV import session (issue 6): the flow is described in ./types.ts. */
 
 const REFUSED = 'Only workspace admins and CSM managers can import tickets from a CSV file.';
 const PREVIEW_ROWS = 5;
-const LISTED_SKIPS = 10;
 /** A long import posts progress about every 10 % (and at most every 2,000 rows for small files: never). */
 const PROGRESS_MIN_ROWS = 2000;
 const REPORT_TTL_MS = 7 * 24 * 3600_000;
-
-interface ImportRow {
-  id: string;
-  workspace_id: string;
-  filename: string;
-  sha256: string;
-  status: 'review' | 'importing' | 'done' | 'failed';
-  format: string | null;
-  mapping: StoredMapping;
-  stats: Partial<CsvImportStats>;
-  origin: CsvOrigin;
-  content: Buffer | null;
-  size_bytes: number | null;
-  encoding: string | null;
-  delimiter: string | null;
-  row_count: number | null;
-  error_report: string | null;
-  created_at: Date;
-}
-
-/** csv_imports.mapping: the mapping plus what re-reading the file needs. */
-interface StoredMapping {
-  fields: ColumnMapping;
-  headers: string[];
-  formatLabel: string;
-  encoding: SniffedEncoding;
-  encodingLabel: string;
-  delimiterName: string;
-  dayOrders: Partial<Record<TicketField, DayOrder>>;
-}
 
 export function createCsvImportService(deps: {
   pool: pg.Pool;
@@ -222,43 +81,6 @@ export function createCsvImportService(deps: {
     formatId: row.format ?? 'custom',
     dayOrders: row.mapping.dayOrders,
   });
-
-  function reviewCard(row: ImportRow, extra: { notice?: string; error?: string } = {}): CardMessage {
-    const m = row.mapping;
-    const columns = [...new Set(m.headers)];
-    const view: CsvReviewView = {
-      importId: row.id,
-      filename: neutralise(row.filename),
-      formatLabel: m.formatLabel,
-      encoding: m.encodingLabel,
-      delimiter: m.delimiterName,
-      rows: String(row.row_count ?? 0),
-      notice: extra.notice ?? '',
-      error: extra.error ?? '',
-      fields: TICKET_FIELDS.map((f) => {
-        const fm = m.fields[f];
-        return {
-          field: f,
-          label: FIELD_LABELS[f],
-          value: fm ? fm.column : NOT_MAPPED,
-          summary: fm
-            ? `${neutralise(fm.column)} (${Math.round(fm.confidence * 100)}%${fm.setByUser ? ', set by you' : ''})`
-            : '— not mapped',
-        };
-      }),
-      columns: [
-        { title: '— not mapped', value: NOT_MAPPED },
-        ...columns.map((c) => ({ title: neutralise(c), value: c })),
-      ],
-    };
-    const mapped = TICKET_FIELDS.filter((f) => m.fields[f])
-      .map((f) => `${FIELD_LABELS[f]} ← ${neutralise(m.fields[f]!.column)}`)
-      .join(', ');
-    return {
-      card: renderCsvReviewCard(view),
-      text: `CSV import of ${neutralise(row.filename)}: ${m.formatLabel}, ${row.row_count} rows. Mapping: ${mapped}.`,
-    };
-  }
 
   const errorReply = (error: string, importId?: string): CsvReply => ({ ok: false, error, importId });
 
@@ -346,93 +168,7 @@ export function createCsvImportService(deps: {
         if (outcomes.length < PREVIEW_ROWS) outcomes.push(o);
       }
     });
-    const fmt = (d: Date | null | undefined) => (d ? formatLocal(d, timeZone) : '—');
-    const items = outcomes.map((o) => {
-      if (!o.ok)
-        return {
-          title: `Row ${o.row} · will be skipped`,
-          facts: [{ title: 'Reason', value: neutralise(o.reason) }],
-        };
-      const t = o.ticket;
-      const facts = [
-        { title: 'Status', value: t.status ?? '—' },
-        { title: 'Priority', value: t.priority ?? '—' },
-        { title: 'Requester', value: t.requesterEmail ?? '—' },
-        { title: 'Organization', value: t.organization ?? '—' },
-        { title: 'Created', value: fmt(t.createdAt) },
-        { title: 'Updated', value: fmt(t.updatedAt) },
-        { title: 'Description', value: truncate(t.body, 200) || '—' },
-      ];
-      if (o.tags.length) facts.push({ title: 'Tags', value: o.tags.join(', ') });
-      return {
-        title: `Row ${o.row} · #${neutralise(t.externalId)} · ${neutralise(truncate(t.subject, 120))}`,
-        facts: facts.map((f) => ({ title: f.title, value: neutralise(f.value) })),
-      };
-    });
-    return {
-      card: renderCsvPreviewCard({
-        importId: row.id,
-        filename: neutralise(row.filename),
-        formatLabel: row.mapping.formatLabel,
-        timeZone,
-        rows: String(row.row_count ?? 0),
-        shown: String(items.length),
-        importable: String(importable),
-        skippedNote: skipped
-          ? `${skipped} row${skipped === 1 ? '' : 's'} will be skipped (the reasons are listed after the import).`
-          : '',
-        items,
-      }),
-      text: `Preview of ${neutralise(row.filename)}: ${items.map((i) => i.title).join('; ')}`,
-    };
-  }
-
-  function statusMessage(
-    row: ImportRow,
-    stats: CsvImportStats,
-    phase: 'importing' | 'done' | 'failed' | 'cancelled',
-    reportUrl: string | null,
-  ): CardMessage {
-    const name = neutralise(row.filename);
-    const headline = {
-      importing: `⏳ Importing ${name}…`,
-      done: `✅ CSV import finished · ${name}`,
-      failed: `❌ CSV import failed · ${name}`,
-      cancelled: `CSV import cancelled · ${name}`,
-    }[phase];
-    const facts =
-      phase === 'cancelled'
-        ? [{ title: 'Rows', value: String(row.row_count ?? 0) }]
-        : [
-            { title: 'Rows', value: String(stats.rows) },
-            { title: 'Imported (new)', value: String(stats.imported) },
-            { title: 'Updated', value: String(stats.updated) },
-            { title: 'Unchanged', value: String(stats.unchanged) },
-            { title: 'Skipped', value: String(stats.skipped) },
-          ];
-    const skips = stats.skippedRows
-      .slice(0, LISTED_SKIPS)
-      .map((s) => `Row ${s.row} (line ${s.line}): ${s.reason}`)
-      .join('\n');
-    const details =
-      phase === 'failed'
-        ? `${stats.error ?? 'The import stopped.'} Tickets stored before the failure stay; importing the file again is safe (no duplicates).`
-        : phase === 'cancelled'
-          ? 'Nothing was imported and the uploaded file was discarded.'
-          : skips
-            ? `Skipped rows:\n${skips}${stats.skipped > LISTED_SKIPS ? `\n… and ${stats.skipped - LISTED_SKIPS} more (see the report)` : ''}`
-            : '';
-    const footnote =
-      phase === 'done'
-        ? `${stats.skipped ? (reportUrl ? `Error report: ${reportUrl}` : 'The error report (every skipped row) is posted in this thread.') + ' ' : ''}Row 1 is the first line after the header.`
-        : phase === 'importing'
-          ? 'Progress is posted in this thread.'
-          : '';
-    const text =
-      phase === 'done'
-        ? `CSV import of ${name} finished: ${stats.imported} imported, ${stats.updated} updated, ${stats.unchanged} unchanged, ${stats.skipped} skipped.`
-        : `${headline} ${details}`.trim();
-    return { card: renderCsvStatusCard({ headline, facts, details, footnote }), text };
+    return previewMessage(row, timeZone, outcomes, importable, skipped);
   }
 
   async function runImport(
@@ -640,46 +376,3 @@ export function createCsvImportService(deps: {
     },
   };
 }
-
-const reportName = (filename: string) =>
-  `${filename.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_')}-skipped-rows.csv`;
-
-const truncate = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-
-function formatLocal(d: Date, timeZone: string): string {
-  const p = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(d);
-  const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-  return `${g('year')}-${g('month')}-${g('day')} ${g('hour')}:${g('minute')}`;
-}
-
-/**
- * The signed error-report link (`GET /csv/reports/<token>`): the token is an authenticated
- * encryption of {workspace, import, expiry}, so the link names no ids and cannot be forged or
- * pointed at another workspace; it expires after 7 days.
- */
-export const csvImportFeature: AppFeature = {
-  name: 'csv-import',
-  async create(ctx: FeatureContext) {
-    if (!ctx.servesApi) return {};
-    const router = Router();
-    router.get('/csv/reports/:token', (req, res, next) => {
-      void (async () => {
-        const ref = ctx.services.csv.verifyReportToken(String(req.params.token));
-        if (!ref)
-          return void res.status(404).type('text/plain').send('This report link is invalid or has expired.');
-        const report = await ctx.services.csv.errorReport(ref.workspaceId, ref.importId);
-        if (!report) return void res.status(404).type('text/plain').send('No error report for this import.');
-        res.type('text/csv; charset=utf-8').attachment(report.filename).send(report.content);
-      })().catch(next);
-    });
-    return { routers: [router] };
-  },
-};

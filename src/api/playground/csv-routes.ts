@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type pg from 'pg';
 import { personById } from '../../store/directory.js';
 import { tooLargeMessage } from '../../connectors/csv/index.js';
-import { CSV_STEPS, type CsvImportService, type CsvStep } from '../../csv-import/session.js';
+import { CSV_STEPS, type CsvImportService, type CsvStep } from '../../csv-import/types.js';
 import { type CardMessage } from '../../channels/port.js';
 import {
   insertPlaygroundMessages2,

@@ -12,7 +12,7 @@ import {
 import type { Database } from '../../store/database.js';
 import { listCustomers, listPeople, personById } from '../../store/directory.js';
 import { sendError } from '../../http/kit.js';
-import type { CsvImportService } from '../../csv-import/session.js';
+import type { CsvImportService } from '../../csv-import/types.js';
 import { playgroundCsvRoutes } from './csv-routes.js';
 import type { PlaygroundTrust } from './trust.js';
 import type { ChatServices } from '../../chat/services.js';

@@ -7,7 +7,7 @@
  */
 import { renderGchatCard } from '../../cards/render/gchat.js';
 import { type Person } from '../../engine/index.js';
-import { CSV_STEPS, type CsvStep } from '../../csv-import/session.js';
+import { CSV_STEPS, type CsvStep } from '../../csv-import/types.js';
 import type { ChatAttachment, ChatEvent } from './events.js';
 import { flatInputs } from './events.js';
 import type { GchatHandlerDeps } from './handler.js';

@@ -20,7 +20,7 @@ import type { WebClient } from '@slack/web-api';
 import { escapeMrkdwn, renderSlackBlocks, truncate, type SlackBlock } from '../../cards/render/slack.js';
 import { FIELD_LABELS, TICKET_FIELDS, type TicketField } from '../../connectors/csv/index.js';
 import { NOT_MAPPED } from '../../cards/csv-cards.js';
-import { isCsvAction, type CsvActionData, type CsvReply } from '../../csv-import/session.js';
+import { isCsvAction, type CsvActionData, type CsvReply } from '../../csv-import/types.js';
 import { slackErrorCode } from './errors.js';
 import { actingPerson, type SlackListenerDeps } from './listener-deps.js';
 import { tellUser } from './notify.js';

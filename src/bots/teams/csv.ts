@@ -18,7 +18,7 @@
  */
 import { Activity } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
-import { isCsvAction, type CsvReply } from '../../csv-import/session.js';
+import { isCsvAction, type CsvReply } from '../../csv-import/types.js';
 import { ADAPTIVE_CARD } from './gateway.js';
 import type { TeamsHandlerDeps } from './handler.js';
 import type { TeamsActor } from './identity.js';

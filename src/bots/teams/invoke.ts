@@ -10,7 +10,7 @@ import type { TeamsHandlerDeps } from './handler.js';
 import { handleSettingsAction } from './settings.js';
 import { NOT_CONNECTED } from './messages.js';
 import { runCsvAction } from './csv.js';
-import { isCsvAction } from '../../csv-import/session.js';
+import { isCsvAction } from '../../csv-import/types.js';
 
 /**
  * Universal Actions: an Action.Execute click arrives as an `invoke` named `adaptiveCard/action`

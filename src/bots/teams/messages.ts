@@ -9,7 +9,7 @@ import { identify, remember, type TeamsActor } from './identity.js';
 import { handleSettingsAction, openSettingsForm } from './settings.js';
 import { teamsText } from './text.js';
 import { csvAttachments, onCsvUpload, runCsvAction } from './csv.js';
-import { isCsvAction } from '../../csv-import/session.js';
+import { isCsvAction } from '../../csv-import/types.js';
 
 export const NOT_CONNECTED =
   "I couldn't tell which Fincelo workspace this Microsoft Teams organisation belongs to. Ask a Fincelo admin to add you under People with your work email, then message me again.";

@@ -1,5 +1,5 @@
 import { renderWhatsAppCard, whatsappListMessage } from '../../cards/render/whatsapp.js';
-import { isCsvAction } from '../../csv-import/session.js';
+import { isCsvAction } from '../../csv-import/types.js';
 import { say, type InboundDeps, type Turn } from './turn.js';
 import { type CardMessage } from '../../channels/port.js';
 
