@@ -236,8 +236,11 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         pollMinutes: input.options?.pollMinutes ?? DEFAULT_POLL_MINUTES,
         backfillDays: input.options?.backfillDays ?? DEFAULT_BACKFILL_DAYS,
       };
-      // First sync immediately; the generic webhook has nothing to poll.
-      const firstRun = platform.id === 'webhook' || input.startSync === false ? null : now();
+      // First sync immediately (queued below); the generic webhook has nothing to poll. As in
+      // syncNow, the stored next run leaves the queued sync time to run (it sets the real one), so
+      // the minute tick does not queue a second sync of the same connector meanwhile.
+      const syncAtOnce = platform.id !== 'webhook' && input.startSync !== false;
+      const firstRun = syncAtOnce ? new Date(now().getTime() + 10 * 60_000) : null;
       await insertConnector(deps.pool, [
         id,
         input.workspaceId,
@@ -252,7 +255,7 @@ export function createConnectorService(deps: ConnectorServiceDeps) {
         externalWebhookId,
         input.createdBy ?? null,
       ]);
-      if (firstRun) await deps.enqueueSync(id);
+      if (syncAtOnce) await deps.enqueueSync(id);
       return {
         id,
         webhookUrl,
