@@ -47,7 +47,10 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   connectors: async () => (await import('./connectors.js')).runConnectors(),
   analyzer: async () => (await import('./analyzer.js')).runAnalyzerBench(),
   'csv-import': async () => (await import('./csv-import.js')).runCsvImportBench(),
+  crash: async () => (await import('./crash.js')).runCrashBench(),
 };
+/** Run only when named (`npm run bench:crash`): a hundred real kills take minutes. */
+const OPT_IN = ['crash'];
 
 function selected(argv: string[]): string[] {
   const names = Object.keys(BENCHMARKS);
@@ -71,7 +74,7 @@ function selected(argv: string[]): string[] {
     );
     process.exit(2);
   }
-  return only.length ? names.filter((n) => only.includes(n)) : names;
+  return only.length ? names.filter((n) => only.includes(n)) : names.filter((n) => !OPT_IN.includes(n));
 }
 
 let interrupted = false;

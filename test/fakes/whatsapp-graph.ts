@@ -112,7 +112,12 @@ function checkMessage(b: Record<string, unknown>): string[] {
 }
 
 export async function startWhatsAppGraph(
-  opts: { token?: string; phoneNumberId?: string } = {},
+  opts: {
+    token?: string;
+    phoneNumberId?: string;
+    /** How long a message send takes to be answered after WhatsApp has recorded it (default 0). */
+    responseDelayMs?: number;
+  } = {},
 ): Promise<FakeWhatsAppGraph> {
   const token = opts.token ?? `EAAG${randomBytes(12).toString('hex')}`;
   const phoneNumberId = opts.phoneNumberId ?? '106540352242922';
@@ -216,6 +221,7 @@ export async function startWhatsAppGraph(
         // A held send is delivered to the user but never answered (the sender is killed meanwhile).
         const hi = holds.findIndex((h) => h.match(b));
         if (hi >= 0) return void holds.splice(hi, 1)[0]!.reached();
+        if (opts.responseDelayMs) await new Promise((r) => setTimeout(r, opts.responseDelayMs));
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(
           JSON.stringify({
