@@ -12,8 +12,8 @@ export interface GchatActor {
 }
 
 /**
- * The workspace comes from the space when an admin bound it (chat_installations `gchat`, external
- * id the space name), else from the deployment's only workspace, else from the workspace the Chat
+ * The workspace comes from the named space once it is bound (chat_installations `gchat`, external
+ * id the space name; bound by the first event in it from a user who resolves to one workspace), else from the deployment's only workspace, else from the workspace the Chat
  * user (`users/{id}`, identities.gchat.userName) or their email is known in — refused, never
  * guessed, when that is more than one (src/chat/tenancy.ts). Inside it the person is matched by
  * the Chat user, or the first time by the email Chat puts on the event's user (then remembered).
@@ -29,6 +29,22 @@ export async function identify(services: ChatServices, ev: ChatEvent): Promise<G
   });
   if (r.kind === 'ambiguous') return { workspaceId: null, person: null, refusal: AMBIGUOUS_WORKSPACE };
   if (r.kind === 'unknown') return { workspaceId: null, person: null };
+  // A named space is a shared room: the first event in it whose user resolves to exactly one
+  // workspace (the deployment's only one, or the one that knows this user) binds the space there,
+  // so later events in the space resolve by the space, whoever sends them — a user known in two
+  // workspaces then acts in the one this space belongs to instead of being refused. A DM is
+  // never bound: it belongs to its one user, whose identity is the key (src/chat/tenancy.ts).
+  // The binding is never moved by a later event (the upsert keeps the workspace).
+  const space = ev.space;
+  if (
+    space?.name &&
+    !isDirectMessage(space) &&
+    r.via !== 'tenant' &&
+    r.via !== 'pinned' &&
+    (r.person || r.via === 'sole')
+  ) {
+    await services.saveInstallation('gchat', space.name, r.workspaceId, { space: space.name }, u.name);
+  }
   return { workspaceId: r.workspaceId, person: r.person };
 }
 

@@ -148,3 +148,64 @@ describe('Google Chat issuer pinning', () => {
     expect(added.every((c) => c.external_id === fake.dmOf(CHAT_USERS.riley.name))).toBe(true);
   });
 });
+
+describe('Google Chat named spaces are bound to one workspace', () => {
+  const SPACE = { name: 'spaces/AAAAteamroom', type: 'ROOM', spaceType: 'SPACE', displayName: 'CS war room' };
+  /** `@Fincelo <text>` in the named space, from `user`. */
+  function inSpace(user: { name: string; displayName: string; email: string }, text: string): Json {
+    const e = dmMessage(fake, 'riley', text);
+    const id = e.message.name.split('/').pop();
+    return {
+      ...e,
+      user: { ...user, type: 'HUMAN' },
+      space: SPACE,
+      message: {
+        ...e.message,
+        name: `${SPACE.name}/messages/${id}`,
+        sender: { name: user.name, type: 'HUMAN' },
+        text: `@Fincelo ${text}`,
+        argumentText: ` ${text}`,
+        thread: { name: `${SPACE.name}/threads/t-${id}` },
+      },
+    };
+  }
+  const binding = async () =>
+    (
+      await app.database.pool.query(
+        `SELECT workspace_id FROM chat_installations WHERE channel = 'gchat' AND external_id = $1`,
+        [SPACE.name],
+      )
+    ).rows.map((r) => r.workspace_id as string);
+
+  it('an unbound space is not bound by a user known in two workspaces: refused, nothing stored', async () => {
+    const r = await postEvent(app.url, inSpace(SHARED_USER, 'customer Northwind'));
+    expect(r.json?.text).toBe(AMBIGUOUS_WORKSPACE);
+    expect(await binding()).toEqual([]);
+  });
+
+  it('A’s admin speaking in the space binds it to A; then the shared user acts there as A’s, never B’s', async () => {
+    const riley = CHAT_USERS.riley;
+    const first = await postEvent(app.url, inSpace(riley, 'customer Northwind'));
+    expect(first.json?.text).toContain('Northwind');
+    const [bound] = await binding();
+    const aId = (
+      await app.database.pool.query(`SELECT workspace_id FROM people WHERE external_id = 'csm-9'`)
+    ).rows[0].workspace_id as string;
+    expect(bound).toBe(aId);
+
+    const own = await postEvent(app.url, inSpace(SHARED_USER, 'customer Northwind'));
+    expect(own.json?.text).toContain('Northwind');
+    const rival = await postEvent(app.url, inSpace(SHARED_USER, 'customer Umbrella'));
+    expect(rival.json?.text).toBe('No customer matches "Umbrella".');
+    expect(JSON.stringify(rival.json)).not.toContain('7,654,321');
+    // B's admin in A's space is A's CSM there: B's settings are not reachable from it.
+    const settings = await postEvent(app.url, inSpace(SHARED_USER, 'settings'));
+    expect(JSON.stringify(settings.json)).not.toContain('Rival Co');
+
+    // The DM has no such binding: still refused there.
+    expect((await postEvent(app.url, dmFrom(SHARED_USER, 'customer Northwind'))).json?.text).toBe(
+      AMBIGUOUS_WORKSPACE,
+    );
+    expect(await binding()).toEqual([aId]);
+  });
+});
