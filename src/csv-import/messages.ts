@@ -12,6 +12,11 @@ import type { CsvImportStats, ImportRow } from './types.js';
 /** The messages of a CSV import (review, preview, status): pure, from the stored import row. */
 
 const LISTED_SKIPS = 10;
+
+/** Said on the review card of an export without a ticket-id column (connectors/csv derivedId). */
+export const DERIVED_ID_NOTICE =
+  'This file has no ticket-id column: each row gets an id made from its subject, description, requester, organization and creation date (csv-… in Fincelo), so importing the same file again adds no duplicates. Rows identical in all of these are imported once. If the export has an id column, map it to "Ticket id" instead.';
+
 export function reviewCard(row: ImportRow, extra: { notice?: string; error?: string } = {}): CardMessage {
   const m = row.mapping;
   const columns = [...new Set(m.headers)];
@@ -22,7 +27,7 @@ export function reviewCard(row: ImportRow, extra: { notice?: string; error?: str
     encoding: m.encodingLabel,
     delimiter: m.delimiterName,
     rows: String(row.row_count ?? 0),
-    notice: extra.notice ?? '',
+    notice: [extra.notice, m.fields.externalId ? '' : DERIVED_ID_NOTICE].filter(Boolean).join(' '),
     error: extra.error ?? '',
     fields: TICKET_FIELDS.map((f) => {
       const fm = m.fields[f];
@@ -32,7 +37,9 @@ export function reviewCard(row: ImportRow, extra: { notice?: string; error?: str
         value: fm ? fm.column : NOT_MAPPED,
         summary: fm
           ? `${neutralise(fm.column)} (${Math.round(fm.confidence * 100)}%${fm.setByUser ? ', set by you' : ''})`
-          : '— not mapped',
+          : f === 'externalId'
+            ? '— none: derived from each row (see the note)'
+            : '— not mapped',
       };
     }),
     columns: [

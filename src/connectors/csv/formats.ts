@@ -257,22 +257,47 @@ export const CSV_FORMATS: CsvFormat[] = [
 
 const norm = (h: string) => h.trim().toLowerCase();
 
+/** A recognised export and how much of its usual header the file has. */
+export interface FormatMatch {
+  format: CsvFormat;
+  /** Signature headers present, of `of`. */
+  hits: number;
+  of: number;
+  /** False when the export was trimmed (optional columns left out): the label says how much is there. */
+  complete: boolean;
+}
+
 /**
- * The export whose signature headers are best covered by the file's header (≥ 80 % of them).
- * Null for anything else (a custom export: mapped by similarity).
+ * The export whose signature headers are best covered by the file's header: ≥ 80 % of them, or
+ * ≥ 60 % when the export's own ticket-id column is there too (an export trimmed of its optional
+ * columns, such as Freshdesk's default export without Source or Agent interactions). Null for
+ * anything else (a custom export: mapped by similarity).
  */
-export function detectFormat(headers: string[]): CsvFormat | null {
+export function matchFormat(headers: string[]): FormatMatch | null {
   const have = new Set(headers.map(norm));
-  let best: CsvFormat | null = null;
+  let best: FormatMatch | null = null;
   let bestScore = 0;
   for (const f of CSV_FORMATS) {
-    const hit = f.signature.filter((s) => have.has(norm(s))).length / f.signature.length;
-    if (hit >= 0.8 && hit > bestScore) {
-      best = f;
-      bestScore = hit;
+    const hits = f.signature.filter((s) => have.has(norm(s))).length;
+    const score = hits / f.signature.length;
+    const idThere = (f.fields.externalId ?? []).some((c) => have.has(norm(c)));
+    if ((score >= 0.8 || (score >= 0.6 && idThere)) && score > bestScore) {
+      best = { format: f, hits, of: f.signature.length, complete: score >= 0.8 };
+      bestScore = score;
     }
   }
   return best;
+}
+
+/** The recognised export (see matchFormat), or null. */
+export function detectFormat(headers: string[]): CsvFormat | null {
+  return matchFormat(headers)?.format ?? null;
+}
+
+/** `Freshdesk`, or `Freshdesk (6 of its 9 usual columns)` for a trimmed export. */
+export function formatLabelOf(m: FormatMatch | null): string {
+  if (!m) return 'Custom export';
+  return m.complete ? m.format.label : `${m.format.label} (${m.hits} of its ${m.of} usual columns)`;
 }
 
 export function formatById(id: string): CsvFormat | undefined {

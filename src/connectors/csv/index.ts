@@ -8,5 +8,5 @@ export {
   type FieldMapping,
   type TicketField,
 } from './fields.js';
-export { CSV_FORMATS, detectFormat } from './formats.js';
+export { CSV_FORMATS, detectFormat, matchFormat } from './formats.js';
 export type { RowOutcome } from './normalize.js';

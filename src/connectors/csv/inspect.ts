@@ -3,7 +3,7 @@ import { DELIMITER_NAMES, detectDelimiter, type Delimiter } from './delimiter.js
 import { inferDayOrder, parseDate, type DayOrder } from './dates.js';
 import { CsvFileError, checkSize } from './errors.js';
 import { TICKET_FIELDS, type ColumnMapping, type TicketField } from './fields.js';
-import { detectFormat, formatById } from './formats.js';
+import { formatById, formatLabelOf, matchFormat } from './formats.js';
 import { formatMapping, guessMapping } from './mapping.js';
 import { createRowNormalizer, type RowOutcome } from './normalize.js';
 import { readRecords } from './parse.js';
@@ -81,9 +81,15 @@ export async function analyseCsv(buf: Buffer): Promise<CsvAnalysis> {
       'header_only',
       `The file has a header (${headers.length} columns) but no ticket rows. Check the export's filters and export again.`,
     );
-  const format = detectFormat(headers);
+  const match = matchFormat(headers);
+  const format = match?.format ?? null;
   const mapping = unreadDatesDropped(
-    format ? formatMapping(format, headers, samples) : guessMapping(headers, samples),
+    format
+      ? withGuesses(
+          formatMapping(format, headers, samples),
+          match!.complete ? null : guessMapping(headers, samples),
+        )
+      : guessMapping(headers, samples),
     headers,
     samples,
   );
@@ -95,11 +101,29 @@ export async function analyseCsv(buf: Buffer): Promise<CsvAnalysis> {
     delimiterName: DELIMITER_NAMES[delimiter],
     headers,
     formatId: format?.id ?? 'custom',
-    formatLabel: format?.label ?? 'Custom export',
+    formatLabel: formatLabelOf(match),
     mapping,
     rowCount,
     dayOrders: dayOrdersOf(headers, samples, mapping, format?.dayOrder),
   };
+}
+
+/**
+ * A trimmed export's columns the vendor profile does not name (renamed or custom ones) are mapped
+ * the way a custom export is, for the fields the profile left empty, on columns it did not use.
+ */
+function withGuesses(fromFormat: ColumnMapping, guessed: ColumnMapping | null): ColumnMapping {
+  if (!guessed) return fromFormat;
+  const out = { ...fromFormat };
+  const used = new Set(Object.values(out).map((m) => m!.column));
+  for (const f of TICKET_FIELDS) {
+    const g = guessed[f];
+    if (!out[f] && g && !used.has(g.column)) {
+      out[f] = g;
+      used.add(g.column);
+    }
+  }
+  return out;
 }
 
 /**
@@ -154,8 +178,6 @@ export function validateMapping(headers: string[], mapping: ColumnMapping): stri
     if (!(TICKET_FIELDS as readonly string[]).includes(field)) return `Unknown ticket field "${field}".`;
     if (m && !headers.includes(m.column)) return `The file has no column "${m.column}".`;
   }
-  if (!mapping.externalId)
-    return 'Map a column to "Ticket id": re-importing the same file relies on it to avoid duplicates.';
   if (!mapping.subject && !mapping.body && !mapping.comments)
     return 'Map a column to "Subject" or "Description".';
   return null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NormalizedTicket } from '../../store/tickets.js';
 import { parseDate, type DayOrder } from './dates.js';
 import type { ColumnMapping, TicketField } from './fields.js';
@@ -55,7 +56,7 @@ export function createRowNormalizer(ctx: RowContext): (rec: CsvRecord) => RowOut
   return (rec) => {
     const v = rec.values;
     const base = { row: rec.row, line: rec.line };
-    const externalId = one(v, 'externalId');
+    const externalId = ctx.mapping.externalId ? one(v, 'externalId') : derivedId(v, one);
     if (!externalId)
       return { ...base, ok: false, reason: `no ticket id (column "${label('externalId')}" is empty)` };
     const subject = one(v, 'subject');
@@ -103,4 +104,25 @@ export function createRowNormalizer(ctx: RowContext): (rec: CsvRecord) => RowOut
       },
     };
   };
+}
+
+/** The fields a derived id is made of: what identifies a ticket and does not change when it is updated. */
+export const DERIVED_ID_FIELDS: readonly TicketField[] = [
+  'subject',
+  'body',
+  'requesterEmail',
+  'organization',
+  'createdAt',
+];
+
+/**
+ * A ticket id for an export without an id column: `csv-` and 12 hex digits of a hash of the
+ * row's identifying values (as written in the file), so importing the same file again finds the
+ * same tickets instead of creating new ones. Two rows identical in all of them are one ticket
+ * (the second is skipped as a repeat, and the report says so). Empty when the row has none.
+ */
+export function derivedId(values: string[], one: (values: string[], f: TicketField) => string): string {
+  const parts = DERIVED_ID_FIELDS.map((f) => one(values, f));
+  if (parts.every((p) => !p)) return '';
+  return `csv-${createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 12)}`;
 }

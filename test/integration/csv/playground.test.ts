@@ -241,3 +241,32 @@ test('the cards say what will happen: the Import button counts the rows that wil
   expect((await tickets()).filter((r) => ['9101', '9105'].includes(r.external_id))).toHaveLength(2);
   expect((await tickets()).map((r) => r.external_id)).not.toContain('9103');
 });
+
+test('an export without a ticket-id column: the review card says each row gets a derived id, and importing it again adds nothing', async () => {
+  const admin = team.personIds['admin-1']!;
+  const csv = Buffer.from(
+    [
+      'Title,Details,Customer E-mail,Opened',
+      'Export stuck,Nightly export has been stuck since Monday,ana@northwind.example,2025-10-09 13:42',
+      'Seats billed twice,We were charged twice for seats,bo@globex.example,2025-10-10 09:00',
+    ].join('\n'),
+  );
+  const before = (await tickets()).length;
+  const runImport = async () => {
+    const up = await upload(admin, 'no-id-export.csv', csv);
+    expect(up.status).toBe(200);
+    const review = cardText((await thread(admin, up.body.threadRootId)).root.card);
+    expect(review).toContain('no ticket-id column');
+    expect(review).toContain('"title":"Ticket id","value":"— none: derived from each row');
+    expect((await act(admin, up.body.importId, 'import')).status).toBe(200);
+    return eventually(async () => {
+      const c = cardText((await thread(admin, up.body.threadRootId)).root.card);
+      return c.includes('CSV import finished') ? c : null;
+    });
+  };
+  expect(await runImport()).toMatch(/"title":"Imported \(new\)","value":"2"/);
+  const derived = (await tickets()).filter((t) => /^csv-[0-9a-f]{12}$/.test(t.external_id));
+  expect(derived.map((t) => t.subject).sort()).toEqual(['Export stuck', 'Seats billed twice']);
+  expect(await runImport()).toMatch(/"title":"Unchanged","value":"2"/);
+  expect(await tickets()).toHaveLength(before + 2);
+});

@@ -70,6 +70,63 @@ describe('format detection (fixtures per export)', () => {
   });
 });
 
+describe('trimmed and pipe-delimited exports, exports without an id column (issue 16)', () => {
+  test('a pipe-delimited HappyFox export trimmed to six columns is recognised, with how much of it is there', async () => {
+    const csv = [
+      'Display ID|Subject|Status|Priority|Created At|Assigned To',
+      '#SU00101|Sync stopped overnight|New|High|2025-10-09T13:42:00Z|Ana',
+      '#SU00102|Refund request|Closed|Medium|2025-10-11T08:00:00Z|Bo',
+    ].join('\n');
+    const a = await analyseCsv(Buffer.from(csv));
+    expect(a.delimiterName).toBe('pipe');
+    expect(a.formatId).toBe('happyfox');
+    expect(a.formatLabel).toBe('HappyFox (5 of its 8 usual columns)');
+    expect(a.mapping.externalId).toEqual({ column: 'Display ID', confidence: 1 });
+    expect(a.mapping.createdAt?.column).toBe('Created At');
+  });
+
+  test('a complete export keeps its plain label; too little of one stays a custom export', async () => {
+    expect((await analyseCsv(file('formats/freshdesk.csv'))).formatLabel).toBe('Freshdesk');
+    // Only the id and two generic names of Freshdesk's nine: not enough to call it Freshdesk.
+    const few = await analyseCsv(Buffer.from('Ticket ID,Subject,Status,Owner\n1,Login,Open,Ana\n'));
+    expect(few.formatId).toBe('custom');
+    expect(few.formatLabel).toBe('Custom export');
+  });
+
+  test('a trimmed export maps columns its profile does not name the way a custom export is mapped', async () => {
+    const csv =
+      'Ticket ID,Subject,Description,Status,Priority,Created time,Customer E-mail\n' +
+      '7,Invoice wrong,We were charged twice,Open,High,2025-10-09 13:42:00,ana@northwind.example\n';
+    const a = await analyseCsv(Buffer.from(csv));
+    expect(a.formatLabel).toBe('Freshdesk (6 of its 9 usual columns)');
+    expect(a.mapping.requesterEmail?.column).toBe('Customer E-mail');
+    expect(a.mapping.requesterEmail!.confidence).toBeLessThan(1);
+  });
+
+  test('no id column: each row gets a stable id derived from its identifying fields', async () => {
+    const csv = [
+      'Title,Details,Customer E-mail,Opened,State',
+      'Login fails,SSO error since Monday,ana@northwind.example,2025-10-09 13:42,Open',
+      'Invoice wrong,Charged twice,bo@contoso.example,2025-10-10 09:00,Open',
+      'Login fails,SSO error since Monday,ana@northwind.example,2025-10-09 13:42,Closed',
+    ].join('\n');
+    const buf = Buffer.from(csv);
+    const a = await analyseCsv(buf);
+    expect(a.mapping.externalId).toBeUndefined();
+    const ids = async (b: Buffer) => {
+      const out: RowOutcome[] = [];
+      await readTickets(b, a, a.mapping, 'UTC', async (x) => void out.push(...x));
+      return out.map((o) => ok(o).ticket.externalId);
+    };
+    const first = await ids(buf);
+    expect(first[0]).toMatch(/^csv-[0-9a-f]{12}$/);
+    expect(first[1]).not.toBe(first[0]);
+    // The same ticket with a new status is the same ticket; the same file again, the same ids.
+    expect(first[2]).toBe(first[0]);
+    expect(await ids(Buffer.from(csv))).toEqual(first);
+  });
+});
+
 describe('normalised rows', () => {
   test('Jira: repeated Comment and Labels columns gathered, multi-line description, dates like 09/Oct/25 1:42 PM in the workspace zone', async () => {
     const { a, out } = await tickets('formats/jira.csv', 'Europe/Paris');
