@@ -37,6 +37,8 @@ test('a malformed file: exit code 1 and the specific error', async () => {
 test('text output and a missing file', async () => {
   const text = await run('encodings/utf16be-bom.csv', {});
   // Zendesk's own column names (Id, Requester email, Created at…) without Via and Ticket type.
-  expect(text.out).toContain('Zendesk (6 of its 9 usual columns) · UTF-16 BE (BOM) · comma-separated · 2 rows');
+  expect(text.out).toContain(
+    'Zendesk (6 of its 9 usual columns) · UTF-16 BE (BOM) · comma-separated · 2 rows',
+  );
   expect((await run('nope.csv')).code).toBe(2);
 });
