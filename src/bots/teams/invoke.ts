@@ -42,7 +42,8 @@ async function respond(context: TurnContext, body: AdaptiveCardInvokeBody): Prom
 }
 
 interface ExecuteValue {
-  action?: { type?: string; verb?: string; data?: Record<string, unknown> };
+  /** `verb` is optional in Action.Execute: a card may send only its `title` (QUIRKS.md). */
+  action?: { type?: string; title?: string; verb?: string; data?: Record<string, unknown> };
 }
 
 export async function onInvoke(deps: TeamsHandlerDeps, context: TurnContext): Promise<void> {
@@ -92,9 +93,15 @@ export async function onInvoke(deps: TeamsHandlerDeps, context: TurnContext): Pr
       outcome.ok && outcome.card ? cardResponse(outcome.card) : messageResponse(outcome.message),
     );
   }
+  const label = verb || action?.title;
   await respond(context, {
     statusCode: 400,
     type: 'application/vnd.microsoft.error',
-    value: { code: 'BadRequest', message: `Fincelo does not know the action "${verb}".` },
+    value: {
+      code: 'BadRequest',
+      message: label
+        ? `Fincelo does not know the action "${label}".`
+        : 'Fincelo does not know this card action.',
+    },
   });
 }
