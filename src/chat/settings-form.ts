@@ -173,6 +173,13 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           value: s.ackTimeout,
         },
         { id: 'snooze', label: 'Snooze length', type: 'text', value: s.snooze },
+        {
+          id: 'deliveryExpiry',
+          label: 'Drop messages not delivered within',
+          type: 'text',
+          value: s.deliveryExpiry,
+          hint: 'e.g. 24h (default); at least 5s',
+        },
         { id: 'briefTime', label: 'CFO morning brief time (HH:MM)', type: 'text', value: s.briefTime },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
         // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
@@ -313,7 +320,7 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           });
         patch.escalation = steps;
       }
-      for (const k of ['cooldown', 'ackTimeout', 'snooze', 'briefTime', 'timezone'])
+      for (const k of ['cooldown', 'ackTimeout', 'snooze', 'deliveryExpiry', 'briefTime', 'timezone'])
         if (values[k] !== undefined) patch[k] = v(k);
       if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
       if (values.holidays !== undefined)

@@ -22,6 +22,8 @@ export interface WorkspaceSettings extends PolicySettings {
   cooldown: string;
   ackTimeout: string;
   snooze: string;
+  /** A message queued longer than this is dropped, never sent late (issue 21; ≥ 5 s). */
+  deliveryExpiry: string;
   escalation: { role: Role; after: string }[];
   /** Morning brief local time (HH:MM, workspace timezone). */
   briefTime: string;
@@ -98,6 +100,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   cooldown: '24h',
   ackTimeout: '24h',
   snooze: '24h',
+  deliveryExpiry: '24h',
   escalation: [
     { role: 'csm', after: '0s' },
     { role: 'csm_manager', after: '24h' },
@@ -203,12 +206,13 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
       errors.collectionsOverdueDays = 'must be a whole number of days between 0 and 365, e.g. 14';
     else next.collectionsOverdueDays = v;
   }
-  for (const key of ['cooldown', 'ackTimeout', 'snooze'] as const) {
+  for (const key of ['cooldown', 'ackTimeout', 'snooze', 'deliveryExpiry'] as const) {
     const v = patch[key];
     if (v === undefined) continue;
     const ms = typeof v === 'string' ? parseDurationMs(v) : null;
     if (ms === null) errors[key] = 'must be a duration such as 90s, 15m, 24h or 2d';
     else if (ms > MAX_SETTING_DURATION_MS) errors[key] = 'must be at most 365d';
+    else if (key === 'deliveryExpiry' && ms < 5000) errors[key] = 'must be at least 5s';
     else if (key !== 'cooldown' && ms < 1000) errors[key] = 'must be at least 1s';
     else next[key] = formatDuration(ms);
   }
@@ -313,7 +317,7 @@ export function escalationSnapshot(settings: WorkspaceSettings): EscalationStep[
 
 export function durationSetting(
   settings: WorkspaceSettings,
-  key: 'cooldown' | 'ackTimeout' | 'snooze',
+  key: 'cooldown' | 'ackTimeout' | 'snooze' | 'deliveryExpiry',
 ): number {
   return parseDurationMs(settings[key]) ?? parseDurationMs(DEFAULT_SETTINGS[key])!;
 }

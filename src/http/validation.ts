@@ -244,6 +244,7 @@ export const settingsPatchSchema = z
       cooldown: duration.optional(),
       ackTimeout: duration.optional(),
       snooze: duration.optional(),
+      deliveryExpiry: duration.optional(),
       escalation: z
         .array(
           z.object({

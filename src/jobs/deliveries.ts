@@ -1,4 +1,11 @@
-import { channelFor, type Channel, type Person } from '../engine/index.js';
+import {
+  channelFor,
+  DEFAULT_SETTINGS,
+  formatDuration,
+  parseDurationMs,
+  type Channel,
+  type Person,
+} from '../engine/index.js';
 import type { ClaimedDelivery, DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -107,8 +114,31 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     return msg;
   }
 
+  /**
+   * Why a claimed delivery must not be sent any more (issue 21 item 4), or null: queued for longer
+   * than the workspace's `deliveryExpiry` (default 24 h) — a card or reply that old is stale news —
+   * or a new card for an alert resolved meanwhile (its thread, if any, still gets the update).
+   */
+  function expiredBecause(d: ClaimedDelivery, now = Date.now()): string | null {
+    const expiryMs =
+      parseDurationMs(d.deliveryExpiry ?? '') ?? parseDurationMs(DEFAULT_SETTINGS.deliveryExpiry)!;
+    if (d.request.kind === 'post_card' && d.alertStatus === 'resolved')
+      return 'the alert was resolved before this card could be sent';
+    const queuedMs = now - d.createdAt.getTime();
+    if (queuedMs > expiryMs)
+      return `queued for ${formatDuration(Math.floor(queuedMs / 1000) * 1000)}, longer than the delivery expiry (${formatDuration(expiryMs)}): dropped instead of sent late`;
+    return null;
+  }
+
   async function handle(d: ClaimedDelivery): Promise<void> {
     const done = new Set(d.request.done ?? []);
+    const expired = expiredBecause(d);
+    if (expired) {
+      await o.repo.markExpired(d, expired);
+      o.metrics?.deliveries.inc({ channel, outcome: 'expired' });
+      o.log.info({ delivery: d.id, channel, reason: expired }, 'delivery expired');
+      return;
+    }
     try {
       await send(d, done);
       await o.repo.markSent(d.id);

@@ -11,6 +11,12 @@ export interface ClaimedDelivery {
   personId: string | null;
   attempts: number;
   request: DeliveryRequest & { done?: string[] };
+  /** When it was queued. */
+  createdAt: Date;
+  /** The workspace's `deliveryExpiry` setting as stored (null: the default). */
+  deliveryExpiry: string | null;
+  /** Status of the alert it is about, at claim time (null: not about an alert). */
+  alertStatus: string | null;
 }
 
 export interface ThreadRow {
@@ -45,7 +51,9 @@ export function createDeliveriesRepo(pool: pg.Pool) {
                  SELECT 1 FROM deliveries y WHERE y.channel = x.channel AND y.id < x.id AND y.status IN ('pending', 'sending')
                    AND ((x.alert_id IS NOT NULL AND y.alert_id = x.alert_id) OR (x.alert_id IS NULL AND y.alert_id IS NULL AND y.person_id = x.person_id)))
              ORDER BY x.id LIMIT $2 FOR UPDATE SKIP LOCKED)
-           RETURNING d.*`,
+           RETURNING d.*,
+             (SELECT w.settings->>'deliveryExpiry' FROM workspaces w WHERE w.id = d.workspace_id) AS delivery_expiry,
+             (SELECT a.status FROM alerts a WHERE a.id = d.alert_id) AS alert_status`,
           [channel, limit],
         )
       ).rows;
@@ -58,6 +66,9 @@ export function createDeliveriesRepo(pool: pg.Pool) {
           personId: r.person_id,
           attempts: r.attempts,
           request: r.payload,
+          createdAt: new Date(r.created_at),
+          deliveryExpiry: r.delivery_expiry ?? null,
+          alertStatus: r.alert_status ?? null,
         }))
         .sort((a, b) => a.id - b.id);
     },
@@ -85,6 +96,27 @@ export function createDeliveriesRepo(pool: pg.Pool) {
          WHERE id = $1 AND status = 'sending' AND NOT coalesce(payload -> 'done', '[]'::jsonb) ? $2`,
         [id, target],
       );
+    },
+    /**
+     * Drops a delivery that must not be sent any more (queued too long, or a card for an alert
+     * resolved meanwhile): status `expired`, and `delivery_expired` on the alert's timeline.
+     */
+    async markExpired(d: ClaimedDelivery, reason: string): Promise<void> {
+      await pool.query(`UPDATE deliveries SET status = 'expired', last_error = $2 WHERE id = $1`, [
+        d.id,
+        reason.slice(0, 2000),
+      ]);
+      if (d.alertId)
+        await pool.query(
+          `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),'delivery_expired',$3,$4,$5)`,
+          [
+            d.workspaceId,
+            d.alertId,
+            d.personId,
+            d.channel,
+            JSON.stringify({ reason: reason.slice(0, 500), kind: d.request.kind, queuedAt: d.createdAt }),
+          ],
+        );
     },
     async markFailed(id: number, error: string): Promise<void> {
       await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [
