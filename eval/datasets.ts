@@ -88,3 +88,19 @@ export interface GoEmotionsRow {
 export const EXTERNAL_TRAIN = ['bitext', 'banking77', 'clinc150'].map(
   (s) => `external-eval/${s}.train.jsonl`,
 );
+
+/**
+ * `datasets/b2b-written/part-*.jsonl`: tickets written by hand (by sessions that never saw the blind
+ * set, the analyzer or its training data) to give the analyzer in-domain text with real variety.
+ * Every fifth ticket (id number ≡ 0 mod 5) is its dev split: weights and thresholds are chosen on
+ * it; the rest is trained on.
+ */
+export function writtenSet(split: 'train' | 'dev'): LabelledTicket[] {
+  const rows: LabelledTicket[] = [];
+  for (const part of ['part-a', 'part-b']) {
+    const r = ownSet<LabelledTicket>(`b2b-written/${part}.jsonl`);
+    if (r.rows) rows.push(...r.rows);
+  }
+  const isDev = (t: LabelledTicket) => Number(t.id.replace(/\D/g, '')) % 5 === 0;
+  return rows.filter((t) => (split === 'dev' ? isDev(t) : !isDev(t)));
+}

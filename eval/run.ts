@@ -3,6 +3,7 @@
  * is present:
  *
  * - the project's held-out split (`datasets/support-tickets/test.jsonl`, never read by training);
+ * - the dev split of the hand-written tickets (`datasets/b2b-written`, every fifth; see datasets.ts);
  * - the blind set (`datasets/blind-tickets/test.jsonl`, written by a separate session from the label
  *   definitions only; test-only, never trained or tuned on);
  * - the external dev and eval-only sets (`<datasets>/external-eval/*.dev.jsonl`, `*.eval-only.jsonl`);
@@ -35,6 +36,7 @@ import {
 } from '../src/engine/analysis/types.js';
 import {
   ownSet,
+  writtenSet,
   publicDatasetsDir,
   publicSet,
   type ExternalRow,
@@ -289,6 +291,11 @@ if (held.rows) {
   target('held-out: sentiment accuracy', r.sent.accuracy, 0.75);
   target('held-out: category macro-F1', r.cat.macroF1, 0.8);
 } else skipped.push(`own held-out split: ${held.why}`);
+
+// Dev split of the hand-written tickets (weights were chosen on it; never trained on).
+const writtenDev = writtenSet('dev');
+if (writtenDev.length) ticketSet('Written B2B tickets, dev split', writtenDev, (t) => local.analyze(t), false);
+else skipped.push('written B2B dev split: datasets/b2b-written not found');
 
 // Blind set: reported separately; nothing is tuned on it.
 const blind = ownSet<LabelledTicket>('blind-tickets/test.jsonl');

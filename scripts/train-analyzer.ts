@@ -3,6 +3,7 @@
  * deterministically (fixed seeds, fixed file order, sorted output): `npx tsx scripts/train-analyzer.ts`.
  *
  * Trained on (issue 17): the train split of our labelled tickets (datasets/support-tickets), the
+ * train split of the hand-written tickets (datasets/b2b-written; its dev split chose the weights), the
  * licensed external `*.train.jsonl` splits (Bitext, Banking77, CLINC150; see
  * ../shared/datasets/external-eval/README.md) and GoEmotions train. Public sets are read from
  * $FINCELO_DATASETS_DIR or ../shared/datasets; a missing one is skipped with a line saying so.
@@ -31,6 +32,7 @@ import {
   type ExternalRow,
   type GoEmotionsRow,
   type LabelledTicket,
+  writtenSet,
 } from '../eval/datasets.js';
 
 export const MODEL_VERSION = '2026.12.1';
@@ -38,6 +40,9 @@ export const MODEL_VERSION = '2026.12.1';
 /** Total weight per source (its examples share it, class-balanced). */
 const WEIGHT = {
   tickets: 6,
+  /** datasets/b2b-written: hand-written, varied in-domain tickets. */
+  written: Number(process.env.W_WRITTEN ?? 12),
+  writtenCategory: Number(process.env.W_WRITTEN_CAT ?? 1.5),
   goemotions: 1,
   externalSentiment: 1.5,
   externalCategory: 1,
@@ -76,7 +81,7 @@ function externalSentiment(r: ExternalRow): string | null {
   return 'neutral';
 }
 
-export function train(tickets: LabelledTicket[]): LocalModel {
+export function train(tickets: LabelledTicket[], written: LabelledTicket[] = []): LocalModel {
   const goemo = publicRows<GoEmotionsRow>('goemotions/train.jsonl');
   const external = EXTERNAL_TRAIN.flatMap((rel) => publicRows<ExternalRow>(rel));
   const ticketX = tickets.map((t) => extractFeatures(t.subject, cleanBody(t.body)));
@@ -90,6 +95,13 @@ export function train(tickets: LabelledTicket[]): LocalModel {
   tickets.forEach((t, i) =>
     sentEx.push({ x: ticketX[i]!, y: SENTIMENTS.indexOf(t.sentiment as never), weight: tw(t) }),
   );
+  const writtenX = written.map((t) => extractFeatures(t.subject, cleanBody(t.body)));
+  if (written.length) {
+    const ww = balanced(written, (t) => t.sentiment, WEIGHT.written * written.length);
+    written.forEach((t, i) =>
+      sentEx.push({ x: writtenX[i]!, y: SENTIMENTS.indexOf(t.sentiment as never), weight: ww(t) }),
+    );
+  }
   const extS = external.map((r, i) => [externalSentiment(r), i] as const).filter(([l]) => l);
   // External queries are many and short: weighted as a share of GoEmotions' total, per label.
   const ew = balanced(extS, ([l]) => l!, WEIGHT.externalSentiment * Math.max(1, extS.length));
@@ -108,6 +120,12 @@ export function train(tickets: LabelledTicket[]): LocalModel {
   tickets.forEach((t, i) =>
     catEx.push({ x: categoryView(ticketX[i]!), y: CATEGORIES.indexOf(t.category as never), weight: cw(t) }),
   );
+  if (written.length) {
+    const wc = balanced(written, (t) => t.category, WEIGHT.writtenCategory);
+    written.forEach((t, i) =>
+      catEx.push({ x: categoryView(writtenX[i]!), y: CATEGORIES.indexOf(t.category as never), weight: wc(t) }),
+    );
+  }
   for (const src of ['bitext', 'banking77', 'clinc150']) {
     const rows = external
       .map((r, i) => [r, i] as const)
@@ -161,7 +179,10 @@ const started = Date.now();
 // threes per fragment), so long B2B tickets have a dev set too.
 const fragment = (t: LabelledTicket) => Math.floor((Number(t.id.slice(2)) - 1) / 3);
 const isOwnDev = (t: LabelledTicket) => process.argv.includes('--dev') && fragment(t) % 4 === 2;
-const model = train(own.rows.filter((t) => !isOwnDev(t)));
+const model = train(
+  own.rows.filter((t) => !isOwnDev(t)),
+  writtenSet('train'),
+);
 for (const s of skipped) console.log(`skipped ${s}`);
 if (process.argv.includes('--dev'))
   for (const th of [0.15, 0.2, 0.3, 0.4]) {
@@ -203,6 +224,26 @@ function devReport(a: ReturnType<typeof createLocalAnalyzer>): void {
         od.map((r) => r.category.primary),
       ).toFixed(3)}`,
   );
+  const wd = writtenSet('dev');
+  if (wd.length) {
+    const r = wd.map((t) => a.analyze(t));
+    const recall = (l: string) =>
+      wd.filter((t, i) => t.sentiment === l && r[i]!.sentiment.label === l).length /
+      Math.max(1, wd.filter((t) => t.sentiment === l).length);
+    console.log(
+      `written dev (${wd.length}): sentiment accuracy ${(wd.filter((t, i) => r[i]!.sentiment.label === t.sentiment).length / wd.length).toFixed(3)}, ` +
+        `macro-F1 ${macroF1(
+          SENTIMENTS,
+          wd.map((t) => t.sentiment),
+          r.map((x) => x.sentiment.label),
+        ).toFixed(3)}, recall hostile ${recall('hostile').toFixed(2)} distressed ${recall('distressed').toFixed(2)} frustrated ${recall('frustrated').toFixed(2)}, ` +
+        `category macro-F1 ${macroF1(
+          CATEGORIES,
+          wd.map((t) => t.category),
+          r.map((x) => x.category.primary),
+        ).toFixed(3)}`,
+    );
+  }
   const ge = publicRows<GoEmotionsRow>('goemotions/dev.jsonl');
   if (ge.length)
     console.log(
