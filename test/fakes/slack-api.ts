@@ -83,7 +83,8 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
     at: number;
     token: string;
   }[] = [];
-  const responses: { id: string; body: Json; at: number }[] = [];
+  /** Posts to a response_url: the fake's own (/response/<id>) or hooks.slack.com's paths (/commands/…, /actions/…). */
+  const responses: { id: string; path: string; body: Json; at: number }[] = [];
   const calls: FakeSlackCall[] = [];
   const rateLimits: RateLimitRule[] = [];
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
@@ -351,8 +352,9 @@ export async function startFakeSlack(o: { users?: FakeSlackUser[]; teams?: FakeS
     try {
       if (url.pathname.startsWith('/files-pri/')) return serveFile(req, res, url);
       const { args } = await readBody(req);
-      if (url.pathname.startsWith('/response/')) {
-        responses.push({ id: url.pathname.slice('/response/'.length), body: args, at: Date.now() });
+      const hook = /^\/(response|commands|actions)\/(.+)$/.exec(url.pathname);
+      if (hook) {
+        responses.push({ id: hook[2]!, path: url.pathname, body: args, at: Date.now() });
         res.writeHead(200, { 'content-type': 'text/plain' });
         return void res.end('ok');
       }

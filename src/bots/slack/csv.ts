@@ -42,9 +42,15 @@ interface SlackFile {
   url_private?: string;
 }
 
-const isCsvFile = (f: SlackFile) =>
+/**
+ * A file that may be a ticket export: `.csv`/`.tsv` (or a CSV mimetype) anywhere; a `.txt` only in
+ * the bot's DM — Slack turns long pasted messages into `.txt` snippets, and answering every snippet
+ * shared in a busy channel with "nothing was imported" would be noise (QUIRKS.md).
+ */
+const isCsvFile = (f: SlackFile, inDm: boolean) =>
   f.filetype === 'csv' ||
-  /\.(csv|tsv|txt)$/i.test(f.name ?? '') ||
+  /\.(csv|tsv)$/i.test(f.name ?? '') ||
+  (inDm && /\.txt$/i.test(f.name ?? '')) ||
   /text\/(csv|tab-separated-values)/.test(f.mimetype ?? '');
 
 /** Blocks for a CSV card: the shared card's body, then buttons whose value is the action data. */
@@ -175,7 +181,9 @@ export function registerCsvImport(app: App, d: SlackListenerDeps, o: { apiUrl?: 
     // Narrowed by hand: the no-subtype share is typed as a GenericMessageEvent, not a file share.
     const event = raw as typeof raw & { user?: string; channel: string; ts: string };
     if (!isFileShare(event) || !seen.firstTime((body as { event_id?: string }).event_id)) return;
-    const files = ((event as { files?: SlackFile[] }).files ?? []).filter(isCsvFile);
+    const inDm =
+      (event as { channel_type?: string }).channel_type === 'im' || /^D/.test(String(event.channel));
+    const files = ((event as { files?: SlackFile[] }).files ?? []).filter((f) => isCsvFile(f, inDm));
     if (!files.length || !event.user) return;
     const channel = event.channel;
     const threadTs = (event as { thread_ts?: string }).thread_ts ?? event.ts;

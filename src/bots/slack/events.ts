@@ -1,7 +1,7 @@
 /**
  * Events API (docs.slack.dev/apis/events-api):
  * * `message.im` — a command typed in the bot's DM ("alerts", "customer Northwind", "help") is
- *   answered there, like the slash command.
+ *   answered there, like the slash command — in the thread it was typed in, if any.
  * * `app_uninstalled`, `tokens_revoked` — the team's stored bot token is dropped (the team stays
  *   bound to its workspace, so a re-install continues where it left off).
  *
@@ -52,7 +52,14 @@ export function registerEvents(app: App, d: SlackListenerDeps): void {
     const person = await d.identity.actor(client, { userId: event.user, workspaceId });
     const reply = await d.services.command(workspaceId, person, text);
     const answer = reply.openForm ? 'Settings open in a form: type `/fincelo settings`.' : reply.text;
-    await client.chat.postMessage({ channel: event.channel, text: answer });
+    // Typed in a thread of the DM (a reply under a card, the Assistant's threads): answered there,
+    // under the thread's root (QUIRKS.md: "A DM message can be a thread reply").
+    const threadTs = (event as { thread_ts?: string }).thread_ts;
+    await client.chat.postMessage({
+      channel: event.channel,
+      text: answer,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
   });
 
   const dropTeam = async ({ body }: { body: unknown }) => {
