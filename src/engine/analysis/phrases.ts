@@ -51,11 +51,21 @@ export const CHURN_PHRASES: PhraseRule[] = [
   p('terminate|termination|end(?:ing)? our contract|want out of the contract|close our account'),
   p('shut(?:ting)? down our account|turn off auto-renew|stop auto-renewal|non-renewal|wind down'),
   p('(?:will|would) not (?:be )?renew(?:ing)?|not be renewing|decided not to renew|do not renew', false),
-  p('leave the platform|switching to|move to hubspot|moving to|as an alternative|done with you'),
+  // Switching *away*, not to another plan or billing period of ours ("moving to the Starter plan").
+  p(
+    '(?:switching|moving|migrating) to(?! (?:a |the |an |our |your )?(?:[\\w-]+ )?(?:plan|tier|billing|package|edition|version|seats?|invoic\\w*)\\b)',
+  ),
+  p(
+    'leave the platform|move to hubspot|done with you|look(?:ing)? (?:at|for|into) (?:an? )?alternatives?|evaluat\\w* (?:other|alternative) (?:options|vendors|providers|tools|platforms)',
+  ),
 ];
 
 export const BILLING_PHRASES: PhraseRule[] = [
-  p('invoices?|invoiced|billing|billed|charged|charges?|chargeback|overcharged?', false),
+  // Not "the person in charge", nor the billing period / admin / contact of an account setting.
+  p(
+    'invoices?|invoiced|billing(?! (?:period|cycle|admin|administrator|contact|e-?mail|address|settings|page|tab|portal)\\b)|billed|charged|(?<!in |take )charges?(?! of\\b)|chargeback|overcharged?',
+    false,
+  ),
   p(
     'payments?|refund(?:ed|s)?|credit card|company card|credit note|vat|reimburse(?:d|ment)?|money back',
     false,
@@ -64,8 +74,13 @@ export const BILLING_PHRASES: PhraseRule[] = [
 
 export const ESCALATION_PHRASES: PhraseRule[] = [
   p('escalat(?:e|ed|es|ing|ion)|someone senior|your leadership|leadership team|your management'),
-  p('(?:your|our) ceo|(?:your|a) manager|supervisor|head of support|executive(?: sponsor| review)?'),
-  p('vp of [a-z]+|chief customer officer|your director|over your head|board-level'),
+  // The vendor's leaders asked for, or the customer's own put in copy; "our CEO wants a plan" is not.
+  p(
+    "your ceo|cc(?:'?ing|'?d|ed)? (?:our|my) ceo|(?:your|a) manager|supervisor|head of support|executive(?: sponsor| review)?",
+  ),
+  p(
+    '(?:your|a) vp of [a-z]+|chief customer officer|your director|over your head|board-level|someone (?:more )?senior',
+  ),
 ];
 
 /** Competitors customers name; matched only next to a comparing or switching cue. */
