@@ -301,6 +301,18 @@ export const dryRunSchema = z
   )
   .meta({ id: 'EscalationDryRun' });
 
+/** POST /alerts/actions (issue 21): one action on every open alert of a customer. */
+export const bulkActionSchema = z
+  .strictObject(
+    {
+      action: enumOf(['acknowledge', 'resolve'] as const),
+      ...actor,
+      customerExternalId: externalId.describe('the customer whose open alerts the action applies to'),
+    },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a field of a bulk action' : undefined) },
+  )
+  .meta({ id: 'BulkAlertAction' });
+
 /** POST /connectors. */
 export const connectSchema = z
   .object({

@@ -136,3 +136,21 @@ function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
 }
 
 export type { TimelineEvent };
+
+/** Ids of a customer's open (not resolved) alerts, oldest first, by the customer's externalId. */
+export async function openAlertIdsOfCustomer(
+  pool: pg.Pool,
+  workspaceId: string,
+  customerExternalId: string,
+): Promise<string[] | null> {
+  const c = await pool.query<{ id: string }>(
+    'SELECT id FROM customers WHERE workspace_id = $1 AND external_id = $2',
+    [workspaceId, customerExternalId],
+  );
+  if (!c.rows[0]) return null;
+  const r = await pool.query<{ id: string }>(
+    `SELECT id FROM alerts WHERE workspace_id = $1 AND customer_id = $2 AND status <> 'resolved' ORDER BY created_at, id`,
+    [workspaceId, c.rows[0].id],
+  );
+  return r.rows.map((x) => x.id);
+}

@@ -4,6 +4,7 @@ import {
   alertsQuery,
   connectSchema,
   customerSchema,
+  bulkActionSchema,
   dryRunSchema,
   errorSchema,
   invoiceSchema,
@@ -203,6 +204,16 @@ export const API_V1_ROUTES: RouteDoc[] = [
       status: 200,
       description: '`{steps: [{step, role, personExternalId, deliverVia, at, heldBy?, heldLabel?}]}`',
     },
+    errors: [400, 404],
+  },
+  {
+    method: 'post',
+    path: '/alerts/actions',
+    summary:
+      'Acknowledge or resolve every open alert of one customer (each once, with the same permission ' +
+      'rules as one action; a repeat reports `already`)',
+    body: bulkActionSchema,
+    ok: { status: 200, description: '`{results: [{alertId, outcome, message}]}` (empty when none is open)' },
     errors: [400, 404],
   },
   {

@@ -37,6 +37,7 @@ import {
   type Authed,
 } from '../../http/kit.js';
 import { openApiDocument } from './openapi.js';
+import { bulkActionRoutes } from './bulk-routes.js';
 import { escalationRoutes } from './escalation-routes.js';
 
 /** HTTP API v1 for upstream agents and integrations (bearer API key per workspace). */
@@ -273,6 +274,7 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
   );
 
   r.use(escalationRoutes(deps)); // issue 20: escalation dry run (src/api/v1/escalation-routes.ts)
+  r.use(bulkActionRoutes({ engine: deps.engine, pool })); // issue 21: bulk actions (bulk-routes.ts)
   // Routes of features (src/features.ts), behind the same API-key check.
   for (const x of deps.extra ?? []) r.use(x);
 

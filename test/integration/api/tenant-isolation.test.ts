@@ -147,6 +147,17 @@ const WRITE_CASES: Record<string, { body: unknown; status: number[] }[]> = {
   'POST /api/v1/escalation/dry-run': [
     { body: { customerExternalId: 'b-only-cust', type: 'usage_threshold' }, status: [404] },
   ],
+  // Bulk actions: B's customer is unknown to A, and B's person cannot act with A's key.
+  'POST /api/v1/alerts/actions': [
+    {
+      body: { action: 'resolve', actorExternalId: 'admin-1', customerExternalId: 'b-only-cust' },
+      status: [404],
+    },
+    {
+      body: { action: 'resolve', actorExternalId: 'b-only-csm', customerExternalId: 'cust-1' },
+      status: [400],
+    },
+  ],
 };
 
 /** The body each B-id route is tried with (a valid one, so only the id can make it fail). */
