@@ -188,9 +188,8 @@ describe('Google Chat named spaces are bound to one workspace', () => {
     const first = await postEvent(app.url, inSpace(riley, 'customer Northwind'));
     expect(first.json?.text).toContain('Northwind');
     const [bound] = await binding();
-    const aId = (
-      await app.database.pool.query(`SELECT workspace_id FROM people WHERE external_id = 'csm-9'`)
-    ).rows[0].workspace_id as string;
+    const aId = (await app.database.pool.query(`SELECT workspace_id FROM people WHERE external_id = 'csm-9'`))
+      .rows[0].workspace_id as string;
     expect(bound).toBe(aId);
 
     const own = await postEvent(app.url, inSpace(SHARED_USER, 'customer Northwind'));
