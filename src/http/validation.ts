@@ -123,6 +123,13 @@ export const personSchema = z
   })
   .meta({ id: 'Person' });
 
+/** PATCH /people/{externalId}: any of a person's fields but the externalId; unknown fields are a 400. */
+export const personPatchSchema = z
+  .strictObject(personSchema.omit({ externalId: true }).partial().shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a field of a person' : undefined),
+  })
+  .meta({ id: 'PersonPatch' });
+
 export const customerSchema = z
   .object({
     externalId,

@@ -6,16 +6,31 @@ export interface Page {
   offset: number;
 }
 
+const PEOPLE_SELECT = `SELECT p.id, p.external_id, p.name, p.email, p.role, p.is_admin, p.timezone, p.preferred_channel,
+            p.identities, m.external_id AS manager_external_id, p.created_at, p.updated_at
+       FROM people p LEFT JOIN people m ON m.id = p.manager_id AND m.workspace_id = p.workspace_id`;
+
 export async function listPeopleForApi(pool: pg.Pool, workspaceId: string, page: Page) {
   const r = await pool.query(
-    `SELECT p.id, p.external_id, p.name, p.email, p.role, p.is_admin, p.timezone, p.preferred_channel,
-            p.identities, m.external_id AS manager_external_id, p.created_at, p.updated_at
-       FROM people p LEFT JOIN people m ON m.id = p.manager_id AND m.workspace_id = p.workspace_id
+    `${PEOPLE_SELECT}
       WHERE p.workspace_id = $1
       ORDER BY p.name, p.id LIMIT $2 OFFSET $3`,
     [workspaceId, page.limit, page.offset],
   );
-  return r.rows.map((p) => ({
+  return r.rows.map(personView);
+}
+
+/** One person of the workspace as the API lists them, or null. */
+export async function personForApi(pool: pg.Pool, workspaceId: string, externalId: string) {
+  const r = await pool.query(`${PEOPLE_SELECT} WHERE p.workspace_id = $1 AND p.external_id = $2`, [
+    workspaceId,
+    externalId,
+  ]);
+  return r.rows[0] ? personView(r.rows[0]) : null;
+}
+
+function personView(p: Record<string, unknown>) {
+  return {
     id: p.id as string,
     externalId: p.external_id as string,
     name: p.name as string,
@@ -28,7 +43,7 @@ export async function listPeopleForApi(pool: pg.Pool, workspaceId: string, page:
     managerExternalId: (p.manager_external_id as string | null) ?? null,
     createdAt: (p.created_at as Date).toISOString(),
     updatedAt: (p.updated_at as Date).toISOString(),
-  }));
+  };
 }
 
 export async function listCustomersForApi(pool: pg.Pool, workspaceId: string, page: Page) {

@@ -9,6 +9,7 @@ import {
   errorSchema,
   invoiceSchema,
   pageQuery,
+  personPatchSchema,
   personSchema,
   settingsPatchSchema,
   ticketsQuery,
@@ -31,6 +32,8 @@ interface RouteDoc {
   batch?: boolean;
   query?: z.ZodObject;
   idParam?: string;
+  /** A path parameter that is an externalId (any string), not a UUID. */
+  externalIdParam?: string;
   idempotent?: boolean;
   ok: { status: number; description: string };
   errors: number[];
@@ -65,6 +68,16 @@ export const API_V1_ROUTES: RouteDoc[] = [
     batch: true,
     ok: { status: 200, description: 'The saved person `{externalId, id}`, or `{people: [...]}` for a batch' },
     errors: [400, 413],
+  },
+  {
+    method: 'patch',
+    path: '/people/{externalId}',
+    summary:
+      'Change some fields of one person (partial: fields left out keep their value; an unknown field is a 400)',
+    body: personPatchSchema,
+    externalIdParam: 'externalId',
+    ok: { status: 200, description: 'The person as `GET /people` lists them' },
+    errors: [400, 404, 409],
   },
   {
     method: 'get',
@@ -268,6 +281,13 @@ export function openApiDocument(): Record<string, unknown> {
         in: 'path',
         required: true,
         schema: { type: 'string', format: 'uuid' },
+      });
+    if (route.externalIdParam)
+      parameters.push({
+        name: route.externalIdParam,
+        in: 'path',
+        required: true,
+        schema: { type: 'string', minLength: 1, maxLength: 200 },
       });
     if (route.query) {
       const q = json(route.query) as { properties?: Record<string, unknown> };

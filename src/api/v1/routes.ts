@@ -11,10 +11,15 @@ import {
 } from '../../engine/index.js';
 import type { Database } from '../../store/database.js';
 import { alertForApi, listAlertsForApi } from '../../store/alert-views.js';
-import { personByExternalId, upsertCustomers, upsertPeople } from '../../store/directory.js';
+import {
+  personByExternalId,
+  upsertCustomers,
+  upsertPeople,
+  type PersonInput,
+} from '../../store/directory.js';
 import { updateWorkspaceSettings, workspaceForApiKey, workspaceSettingsRow } from '../../store/workspaces.js';
 import { createIdempotencyRepo } from '../../store/idempotency.js';
-import { listCustomersForApi, listPeopleForApi } from '../../store/api-lists.js';
+import { listCustomersForApi, listPeopleForApi, personForApi } from '../../store/api-lists.js';
 import {
   actionSchema,
   alertsQuery,
@@ -22,6 +27,7 @@ import {
   idempotencyKeyHeader,
   invoiceSchema,
   pageQuery,
+  personPatchSchema,
   personSchema,
   settingsPatchSchema,
   usageSchema,
@@ -84,6 +90,33 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
       const list = Array.isArray(body) ? body : [body];
       const saved = await upsertPeople(pool, req.workspaceId, list);
       res.status(200).json(Array.isArray(body) ? { people: saved } : saved[0]);
+    }),
+  );
+
+  r.patch(
+    '/people/:externalId',
+    asyncRoute(async (req, res) => {
+      const externalIdParam = String(req.params.externalId);
+      const patch = parse(personPatchSchema, req.body ?? {});
+      const current = await personForApi(pool, req.workspaceId, externalIdParam);
+      if (!current) return sendError(res, 404, 'No person with this externalId in your workspace.');
+      // The fields left out keep their value; identities merge per channel, as POST /people does.
+      const merged: PersonInput = {
+        externalId: current.externalId,
+        name: patch.name ?? current.name,
+        email: patch.email === undefined ? current.email : patch.email,
+        role: patch.role ?? (current.role as PersonInput['role']),
+        timezone: patch.timezone ?? current.timezone,
+        preferredChannel:
+          patch.preferredChannel === undefined
+            ? (current.preferredChannel as PersonInput['preferredChannel'])
+            : patch.preferredChannel,
+        identities: patch.identities ?? {},
+        isAdmin: patch.isAdmin ?? (patch.role !== undefined ? patch.role === 'admin' : current.isAdmin),
+        ...(patch.managerExternalId !== undefined ? { managerExternalId: patch.managerExternalId } : {}),
+      };
+      await upsertPeople(pool, req.workspaceId, [merged]);
+      res.json(await personForApi(pool, req.workspaceId, externalIdParam));
     }),
   );
 

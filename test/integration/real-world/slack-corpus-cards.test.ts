@@ -146,6 +146,7 @@ describeCorpus('real-world Slack clicks and modal submissions on alert cards', (
     });
   });
   afterAll(async () => {
+    await app?.close();
     await db?.drop();
     await fake?.close();
   });
