@@ -120,6 +120,11 @@ describe('usage alert through Teams: install, card, acknowledge, escalate, resol
         return messageText(now).includes('Resolved by Dana Manager') && c.actions === undefined && ext;
       });
       expect(cardMessages(w.chat(ext))).toHaveLength(1);
+      // The resolution is also announced in each thread (a reply, POST …/activities/{id}); on a
+      // loaded machine that reply can trail the card update, so it is awaited before the hard stop.
+      await eventually(async () =>
+        w.chat(ext).some((r) => r.rootId === m.id && messageText(r).includes('Resolved by Dana Manager')),
+      );
     }
     // Hard stop: nothing new is posted after Resolve (an update still queued may re-render a card,
     // always in its final state).
