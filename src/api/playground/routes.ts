@@ -269,7 +269,13 @@ export function playgroundRoutes(deps: {
         ws && typeof b.personId === 'string' && /^[0-9a-f-]{36}$/i.test(b.personId)
           ? await personById(pool, ws.id, b.personId)
           : null;
-      if (!ws || !actor) return void res.status(400).json({ ok: false, message: 'Pick a person first.' });
+      if (!ws || typeof b.personId !== 'string')
+        return void res.status(400).json({ ok: false, message: 'Pick a person first.' });
+      if (!actor)
+        return void res.status(403).json({
+          ok: false,
+          message: `Fincelo doesn't know that person in ${ws.name}: pick someone under "Viewing as", or ask an admin to add you.`,
+        });
       if (typeof b.alertId !== 'string' || !/^[0-9a-f-]{36}$/i.test(b.alertId))
         return void res.status(400).json({ ok: false, message: 'This card has no alert id.' });
       let dueAt: string | undefined;
