@@ -25,6 +25,7 @@ import type { CsvImportService } from '../csv-import/types.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
 import { customerIntelligenceLines } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';
+import { digestOptedOut, setDigestOptOut } from '../store/digests.js';
 import {
   insertPeople,
   insertWorkspaces,
@@ -165,7 +166,7 @@ export interface ChatServices {
 }
 
 export interface CommandReply {
-  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'unknown';
+  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'digest' | 'unknown';
   text: string;
   /** For `settings`: open this form (admins only). */
   openForm?: string;
@@ -178,6 +179,7 @@ export const HELP_TEXT = [
   '• `alerts` — your open alerts',
   '• `customer <name>` — usage, invoices, open alerts, churn risk and playbook of a customer',
   '• `brief` — the CFO morning brief now',
+  '• `digest off` / `digest on` — stop or restart your daily (CSM) or weekly (manager) digest',
   '• `help` — this list',
   'Act on an alert from its card: Acknowledge, Log Call, Schedule Follow-up, Reassign, Snooze 24h, Mark Resolved.',
 ].join('\n');
@@ -230,9 +232,26 @@ export function createChatServices(deps: {
         return { kind: 'customer', text: await customerSummary(workspaceId, arg) };
       case 'brief':
         return { kind: 'brief', text: await briefOnDemand(pool, engine, workspaceId) };
+      case 'digest':
+      case 'digests':
+        return { kind: 'digest', text: await digestSwitch(workspaceId, person, arg.toLowerCase()) };
       default:
         return { kind: 'unknown', text: `I don't know "${word}".\n${HELP_TEXT}` };
     }
+  }
+
+  /** `digest off|on`: a person's own opt-out of the CSM / manager digests (src/brief/digests.ts). */
+  async function digestSwitch(workspaceId: string, person: Person | null, arg: string): Promise<string> {
+    if (!person)
+      return "I don't know who you are in this workspace yet: ask an admin to add you (with your email) under People.";
+    if (arg === 'off' || arg === 'on') {
+      await setDigestOptOut(pool, workspaceId, person.id, arg === 'off');
+      return arg === 'off'
+        ? 'Your digests are off. Send `digest on` to get them again.'
+        : 'Your digests are on again (when an admin has set their time under `settings`).';
+    }
+    const off = await digestOptedOut(pool, workspaceId, person.id);
+    return `Your digests are ${off ? 'off' : 'on'}. Send \`digest ${off ? 'on' : 'off'}\` to turn them ${off ? 'on' : 'off'}.`;
   }
 
   async function myAlerts(workspaceId: string, person: Person | null): Promise<string> {

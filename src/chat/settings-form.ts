@@ -181,6 +181,20 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           hint: 'e.g. 24h (default); at least 5s',
         },
         { id: 'briefTime', label: 'CFO morning brief time (HH:MM)', type: 'text', value: s.briefTime },
+        {
+          id: 'digests.csmDaily',
+          label: 'CSM daily digest time (empty = off)',
+          type: 'text',
+          value: s.digests.csmDaily ?? '',
+          hint: "HH:MM in each CSM's time zone, e.g. 08:30; default: off",
+        },
+        {
+          id: 'digests.managerWeekly',
+          label: 'Manager weekly digest (empty = off)',
+          type: 'text',
+          value: s.digests.managerWeekly ?? '',
+          hint: "weekday and time in each manager's time zone, e.g. Mon 09:00; default: off",
+        },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
         // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
         {
@@ -322,6 +336,13 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
       }
       for (const k of ['cooldown', 'ackTimeout', 'snooze', 'deliveryExpiry', 'briefTime', 'timezone'])
         if (values[k] !== undefined) patch[k] = v(k);
+      if (values['digests.csmDaily'] !== undefined || values['digests.managerWeekly'] !== undefined) {
+        const d: Record<string, string | null> = {};
+        if (values['digests.csmDaily'] !== undefined) d.csmDaily = v('digests.csmDaily') || null;
+        if (values['digests.managerWeekly'] !== undefined)
+          d.managerWeekly = v('digests.managerWeekly') || null;
+        patch.digests = d;
+      }
       if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
       if (values.holidays !== undefined)
         patch.holidays = v('holidays')

@@ -27,6 +27,11 @@ export interface WorkspaceSettings extends PolicySettings {
   escalation: { role: Role; after: string }[];
   /** Morning brief local time (HH:MM, workspace timezone). */
   briefTime: string;
+  /**
+   * Digests beyond the CFO (issue 21): a CSM's daily digest at `csmDaily` (HH:MM) and a manager's
+   * weekly one at `managerWeekly` ("Mon 09:00"), each in the recipient's own time zone; null = off.
+   */
+  digests: { csmDaily: string | null; managerWeekly: string | null };
   timezone: string;
   /** Which ticket scores raise a support-risk alert for the customer's CSM. */
   supportRisk: { sentiments: SentimentLabel[]; categories: Category[] };
@@ -108,6 +113,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
     { role: 'cfo', after: '72h' },
   ],
   briefTime: '08:00',
+  digests: { csmDaily: null, managerWeekly: null },
   timezone: 'UTC',
   supportRisk: {
     sentiments: ['hostile', 'distressed'],
@@ -127,12 +133,26 @@ export function effectiveSettings(stored: unknown, timezone?: string): Workspace
     framing: { ...DEFAULT_SETTINGS.framing, ...(s.framing ?? {}) },
     escalation: s.escalation ?? DEFAULT_SETTINGS.escalation,
     supportRisk: { ...DEFAULT_SETTINGS.supportRisk, ...(s.supportRisk ?? {}) },
+    digests: { ...DEFAULT_SETTINGS.digests, ...(s.digests ?? {}) },
     playbooks: { ...DEFAULT_PLAYBOOKS, ...(s.playbooks ?? {}) },
     timezone: timezone ?? s.timezone ?? DEFAULT_SETTINGS.timezone,
   };
 }
 
 export type FieldErrors = Record<string, string>;
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** `"Mon 09:00"` (any case, a full day name too) → weekday 0–6 (Sunday 0) and HH:MM; null if not. */
+export function parseWeekly(v: string): { weekday: number; time: string } | null {
+  const m = /^\s*([a-z]{3})[a-z]*\s+(\d{1,2}:\d{2})\s*$/i.exec(v);
+  if (!m) return null;
+  const weekday = WEEKDAYS.findIndex((d) => d.toLowerCase() === m[1]!.toLowerCase());
+  const time = m[2]!.padStart(5, '0');
+  return weekday >= 0 && HHMM.test(time) ? { weekday, time } : null;
+}
+export const formatWeekly = (w: { weekday: number; time: string }) => `${WEEKDAYS[w.weekday]} ${w.time}`;
 
 /** Cooldown, ack timeout, snooze and escalation delays: at most 365 days (a larger one overflowed timers). */
 const MAX_SETTING_DURATION_MS = 365 * 86_400_000;
@@ -252,6 +272,29 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
     if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(v))
       errors.briefTime = 'must be a 24-hour time HH:MM, e.g. 08:00';
     else next.briefTime = v;
+  }
+  if (patch.digests !== undefined) {
+    const v = patch.digests;
+    if (!isRecord(v))
+      errors.digests = 'must be an object like {"csmDaily": "08:30", "managerWeekly": "Mon 09:00"}';
+    else {
+      const d = { ...next.digests };
+      for (const k of Object.keys(v))
+        if (k !== 'csmDaily' && k !== 'managerWeekly') errors[`digests.${k}`] = 'is not a digest';
+      if (v.csmDaily !== undefined) {
+        if (v.csmDaily === null || v.csmDaily === '') d.csmDaily = null;
+        else if (typeof v.csmDaily !== 'string' || !HHMM.test(v.csmDaily))
+          errors['digests.csmDaily'] = 'must be a 24-hour time HH:MM such as 08:30, or null (off)';
+        else d.csmDaily = v.csmDaily;
+      }
+      if (v.managerWeekly !== undefined) {
+        if (v.managerWeekly === null || v.managerWeekly === '') d.managerWeekly = null;
+        else if (typeof v.managerWeekly !== 'string' || !parseWeekly(v.managerWeekly))
+          errors['digests.managerWeekly'] = 'must be a weekday and a time such as "Mon 09:00", or null (off)';
+        else d.managerWeekly = formatWeekly(parseWeekly(v.managerWeekly)!);
+      }
+      next.digests = d;
+    }
   }
   if (patch.timezone !== undefined) {
     const v = patch.timezone;

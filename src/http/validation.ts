@@ -266,6 +266,23 @@ export const settingsPatchSchema = z
         .string()
         .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM, e.g. 08:00')
         .optional(),
+      digests: z
+        .strictObject(
+          {
+            csmDaily: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM, e.g. 08:30')
+              .nullish()
+              .describe("each CSM's daily digest, at this time in their own time zone; null = off (default)"),
+            managerWeekly: line(40)
+              .nullish()
+              .describe(
+                'each manager\'s weekly digest, e.g. "Mon 09:00" in their own time zone; null = off (default)',
+              ),
+          },
+          { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a digest' : undefined) },
+        )
+        .optional(),
       timezone: timezone.optional(),
       supportRisk: z
         .strictObject({

@@ -13,6 +13,7 @@ import { createLocalAnalyzer } from '../engine/analysis/local.js';
 import { CATEGORY_NAMES, type Analysis, type Analyzer, type Category } from '../engine/analysis/types.js';
 import { createAnalyzerFromEnv } from './llm-analyzer.js';
 import { defineBriefJobs } from '../brief/brief.js';
+import { defineDigestJobs } from '../brief/digests.js';
 import {
   selectCustomersChurnRiskChurnFactorsByWorkspaceIdId,
   selectCustomersWorkspaceIdId,
@@ -111,6 +112,7 @@ export function createIntelligence(deps: {
       customerId,
       result.score,
       JSON.stringify(result.factors),
+      now,
     ]);
     return result;
   }
@@ -229,7 +231,11 @@ export const intelligenceFeature: AppFeature = {
       const rows = (await selectCustomersWorkspaceIdId(ctx.database.pool)).rows;
       for (const r of rows) await intel.recomputeChurn(r.workspace_id, r.id);
     });
-    const every = [...defineBriefJobs(ctx), { interval: '1 hour', job: CHURN_REFRESH_JOB }];
+    const every = [
+      ...defineBriefJobs(ctx),
+      ...defineDigestJobs(ctx),
+      { interval: '1 hour', job: CHURN_REFRESH_JOB },
+    ];
     return { every };
   },
 };

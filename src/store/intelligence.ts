@@ -81,7 +81,16 @@ export function updateCustomersByWorkspaceIdId<R extends pg.QueryResultRow = Any
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
   return (db as pg.Pool).query<R>(
-    `UPDATE customers SET churn_risk = $3, churn_factors = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+    // A change of the score is kept in churn_history ($5 = the engine's now): the CSM's daily digest
+    // lists the customers whose risk rose. One statement: the old value is read under the row lock.
+    // (A FOR UPDATE in a sibling CTE would skip the row this UPDATE changes: the lock is taken in
+    // the UPDATE's own FROM, whose subquery still sees the value before.)
+    `WITH upd AS (
+       UPDATE customers c SET churn_risk = $3, churn_factors = $4, updated_at = now()
+         FROM (SELECT id, churn_risk FROM customers WHERE workspace_id = $1 AND id = $2 FOR UPDATE) old
+        WHERE c.id = old.id RETURNING c.id, old.churn_risk AS before)
+     INSERT INTO churn_history (workspace_id, customer_id, risk, at)
+       SELECT $1, upd.id, $3, $5 FROM upd WHERE upd.before IS DISTINCT FROM $3::int`,
     params,
   );
 }

@@ -11,3 +11,4 @@ export * from './schema/directory.js';
 export * from './schema/alerts.js';
 export * from './schema/tickets.js';
 export * from './schema/chat.js';
+export * from './schema/digests.js';
