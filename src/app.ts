@@ -200,7 +200,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const workers = new Map(
       gateways.map((g) => [
         g.channel,
-        createDeliveryWorker({ gateway: g, repo, renderCard, log, metrics, enabledChannels: enabled }),
+        createDeliveryWorker({
+          gateway: g,
+          repo,
+          renderCard,
+          log,
+          metrics,
+          enabledChannels: enabled,
+          kick: (c) => void jobs.scheduler.kick(deliverJob(c)).catch(() => undefined),
+        }),
       ]),
     );
     for (const [channel, worker] of workers) {

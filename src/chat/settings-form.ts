@@ -195,6 +195,13 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           value: s.digests.managerWeekly ?? '',
           hint: "weekday and time in each manager's time zone, e.g. Mon 09:00; default: off",
         },
+        {
+          id: 'channelCaps.whatsapp',
+          label: 'WhatsApp messages per month (empty = no cap)',
+          type: 'text',
+          value: s.channelCaps.whatsapp?.monthlyCap ? String(s.channelCaps.whatsapp.monthlyCap) : '',
+          hint: 'past it, people get their alerts on their other channel until the month ends; default: no cap',
+        },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
         // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
         {
@@ -342,6 +349,10 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
         if (values['digests.managerWeekly'] !== undefined)
           d.managerWeekly = v('digests.managerWeekly') || null;
         patch.digests = d;
+      }
+      if (values['channelCaps.whatsapp'] !== undefined) {
+        const cap = v('channelCaps.whatsapp');
+        patch.channelCaps = { whatsapp: cap === '' ? null : { monthlyCap: Number(cap) } };
       }
       if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
       if (values.holidays !== undefined)

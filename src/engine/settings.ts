@@ -1,5 +1,5 @@
 import { formatDuration, parseDurationMs } from './duration.js';
-import { ROLES, TIERS, type EscalationStep, type Role, type Tier } from './types.js';
+import { CHANNELS, ROLES, TIERS, type Channel, type EscalationStep, type Role, type Tier } from './types.js';
 import { CATEGORIES, SENTIMENTS, type Category, type SentimentLabel } from './analysis/types.js';
 import {
   DEFAULT_POLICY,
@@ -32,6 +32,11 @@ export interface WorkspaceSettings extends PolicySettings {
    * weekly one at `managerWeekly` ("Mon 09:00"), each in the recipient's own time zone; null = off.
    */
   digests: { csmDaily: string | null; managerWeekly: string | null };
+  /**
+   * A monthly message cap per channel (issue 21 item 7, e.g. `{"<channel>": {"monthlyCap": 5000}}`):
+   * past it, people get their messages on their other channel until the month ends. None by default.
+   */
+  channelCaps: Partial<Record<Channel, { monthlyCap: number | null }>>;
   timezone: string;
   /** Which ticket scores raise a support-risk alert for the customer's CSM. */
   supportRisk: { sentiments: SentimentLabel[]; categories: Category[] };
@@ -114,6 +119,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   ],
   briefTime: '08:00',
   digests: { csmDaily: null, managerWeekly: null },
+  channelCaps: {},
   timezone: 'UTC',
   supportRisk: {
     sentiments: ['hostile', 'distressed'],
@@ -134,6 +140,7 @@ export function effectiveSettings(stored: unknown, timezone?: string): Workspace
     escalation: s.escalation ?? DEFAULT_SETTINGS.escalation,
     supportRisk: { ...DEFAULT_SETTINGS.supportRisk, ...(s.supportRisk ?? {}) },
     digests: { ...DEFAULT_SETTINGS.digests, ...(s.digests ?? {}) },
+    channelCaps: { ...(s.channelCaps ?? {}) },
     playbooks: { ...DEFAULT_PLAYBOOKS, ...(s.playbooks ?? {}) },
     timezone: timezone ?? s.timezone ?? DEFAULT_SETTINGS.timezone,
   };
@@ -294,6 +301,26 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
         else d.managerWeekly = formatWeekly(parseWeekly(v.managerWeekly)!);
       }
       next.digests = d;
+    }
+  }
+  if (patch.channelCaps !== undefined) {
+    const v = patch.channelCaps;
+    if (!isRecord(v)) errors.channelCaps = 'must be an object of channel → {"monthlyCap": n}';
+    else {
+      const caps = { ...next.channelCaps };
+      for (const [ch, cap] of Object.entries(v)) {
+        if (!(CHANNELS as readonly string[]).includes(ch)) {
+          errors[`channelCaps.${ch}`] = `is not a channel (${CHANNELS.join(', ')})`;
+          continue;
+        }
+        const n = isRecord(cap) ? cap.monthlyCap : undefined;
+        if (cap === null || n === null) delete caps[ch as Channel];
+        else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100_000_000)
+          errors[`channelCaps.${ch}.monthlyCap`] =
+            'must be a whole number of messages of at least 1, or null (no cap)';
+        else caps[ch as Channel] = { monthlyCap: n };
+      }
+      next.channelCaps = caps;
     }
   }
   if (patch.timezone !== undefined) {

@@ -283,6 +283,27 @@ export const settingsPatchSchema = z
           { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a digest' : undefined) },
         )
         .optional(),
+      channelCaps: z
+        .partialRecord(
+          enumOf(CHANNELS),
+          z
+            .strictObject({
+              monthlyCap: z
+                .number()
+                .int('must be a whole number of messages')
+                .min(1, 'must be at least 1 message')
+                .max(100_000_000)
+                .nullable()
+                .describe(
+                  "messages per UTC month on this channel; past it, the person's other channel; null = no cap",
+                ),
+            })
+            .nullable(),
+        )
+        .optional()
+        .describe(
+          'a monthly message cap per channel, e.g. {"whatsapp": {"monthlyCap": 5000}}; none by default',
+        ),
       timezone: timezone.optional(),
       supportRisk: z
         .strictObject({

@@ -36,6 +36,8 @@ export interface DeliveryWorkerOptions {
   enabledChannels: ReadonlySet<Channel>;
   /** Longest time one drain pass keeps sending (default 60 s). */
   maxDrainMs?: number;
+  /** Wakes another channel's drain (a delivery rerouted there by a message cap). */
+  kick?: (channel: Channel) => void;
 }
 
 /**
@@ -130,6 +132,49 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     return null;
   }
 
+  /**
+   * The monthly message cap (`channelCaps`, issue 21 item 7: since October 2026 Meta charges
+   * WhatsApp service messages too). Once the workspace has sent `monthlyCap` messages on this
+   * channel this UTC month, a message to a person goes to their other channel instead (their
+   * preferred or any identity, else the playground) and a thread update on this channel is dropped
+   * (its card lives on; the timeline says why); the admins are told once a month. True = handled.
+   */
+  async function capped(d: ClaimedDelivery): Promise<boolean> {
+    if (d.monthlyCap === null) return false;
+    const used = await o.repo.monthUsage(d.workspaceId, channel);
+    if (used < d.monthlyCap) return false;
+    const reason = `the workspace's monthly ${channel} cap of ${d.monthlyCap} messages is reached (${used} sent this month)`;
+    const r = d.request;
+    if (r.kind === 'post_card' || r.kind === 'notice' || r.kind === 'card') {
+      const person = await o.repo.person(r.personId);
+      const others = new Set([...o.enabledChannels].filter((c) => c !== channel));
+      const to = person ? channelFor(person, others) : null;
+      if (to) {
+        await o.repo.reroute(d, to, reason);
+        o.kick?.(to);
+        o.metrics?.deliveries.inc({ channel, outcome: 'rerouted' });
+      } else await o.repo.markExpired(d, reason, 'delivery_capped');
+    } else {
+      await o.repo.markExpired(d, reason, 'delivery_capped');
+      o.metrics?.deliveries.inc({ channel, outcome: 'capped' });
+    }
+    o.log.info({ delivery: d.id, channel, cap: d.monthlyCap, used }, 'monthly message cap reached');
+    if (await o.repo.firstCapNotice(d.workspaceId, channel)) {
+      const others = new Set([...o.enabledChannels].filter((c) => c !== channel));
+      for (const admin of await o.repo.admins(d.workspaceId)) {
+        const to = channelFor(admin, others);
+        await o.repo.enqueueNotice(
+          d.workspaceId,
+          to,
+          admin.id,
+          `💸 This workspace reached its monthly ${channel} cap of ${d.monthlyCap} messages. Until the month ends, people get their alerts on their other channel; raise the cap under settings (channelCaps) to send on ${channel} again.`,
+        );
+        o.kick?.(to);
+      }
+    }
+    return true;
+  }
+
   async function handle(d: ClaimedDelivery): Promise<void> {
     const done = new Set(d.request.done ?? []);
     const expired = expiredBecause(d);
@@ -140,6 +185,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       return;
     }
     try {
+      if (await capped(d)) return;
       await send(d, done);
       await o.repo.markSent(d.id);
       o.metrics?.deliveries.inc({ channel, outcome: 'sent' });

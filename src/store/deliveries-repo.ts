@@ -17,6 +17,8 @@ export interface ClaimedDelivery {
   deliveryExpiry: string | null;
   /** Status of the alert it is about, at claim time (null: not about an alert). */
   alertStatus: string | null;
+  /** The workspace's monthly message cap on this channel (`channelCaps`), null: none. */
+  monthlyCap: number | null;
 }
 
 export interface ThreadRow {
@@ -53,7 +55,8 @@ export function createDeliveriesRepo(pool: pg.Pool) {
              ORDER BY x.id LIMIT $2 FOR UPDATE SKIP LOCKED)
            RETURNING d.*,
              (SELECT w.settings->>'deliveryExpiry' FROM workspaces w WHERE w.id = d.workspace_id) AS delivery_expiry,
-             (SELECT a.status FROM alerts a WHERE a.id = d.alert_id) AS alert_status`,
+             (SELECT a.status FROM alerts a WHERE a.id = d.alert_id) AS alert_status,
+             (SELECT w.settings->'channelCaps'->d.channel->>'monthlyCap' FROM workspaces w WHERE w.id = d.workspace_id) AS monthly_cap`,
           [channel, limit],
         )
       ).rows;
@@ -69,6 +72,7 @@ export function createDeliveriesRepo(pool: pg.Pool) {
           createdAt: new Date(r.created_at),
           deliveryExpiry: r.delivery_expiry ?? null,
           alertStatus: r.alert_status ?? null,
+          monthlyCap: r.monthly_cap == null ? null : Number(r.monthly_cap),
         }))
         .sort((a, b) => a.id - b.id);
     },
@@ -101,22 +105,68 @@ export function createDeliveriesRepo(pool: pg.Pool) {
      * Drops a delivery that must not be sent any more (queued too long, or a card for an alert
      * resolved meanwhile): status `expired`, and `delivery_expired` on the alert's timeline.
      */
-    async markExpired(d: ClaimedDelivery, reason: string): Promise<void> {
+    async markExpired(
+      d: ClaimedDelivery,
+      reason: string,
+      kind: 'delivery_expired' | 'delivery_capped' = 'delivery_expired',
+    ): Promise<void> {
       await pool.query(`UPDATE deliveries SET status = 'expired', last_error = $2 WHERE id = $1`, [
         d.id,
         reason.slice(0, 2000),
       ]);
       if (d.alertId)
         await pool.query(
-          `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),'delivery_expired',$3,$4,$5)`,
+          `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),$6,$3,$4,$5)`,
           [
             d.workspaceId,
             d.alertId,
             d.personId,
             d.channel,
             JSON.stringify({ reason: reason.slice(0, 500), kind: d.request.kind, queuedAt: d.createdAt }),
+            kind,
           ],
         );
+    },
+    /**
+     * Messages this workspace had sent on `channel` since the start of the current UTC month, as the
+     * platform's message ids recorded in channel_messages (one row per platform message: a WhatsApp
+     * card sent as a template plus its list is two).
+     */
+    async monthUsage(workspaceId: string, channel: Channel): Promise<number> {
+      const r = await pool.query(
+        `SELECT count(*)::int AS n FROM channel_messages
+          WHERE workspace_id = $1 AND channel = $2 AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+        [workspaceId, channel],
+      );
+      return Number(r.rows[0].n);
+    },
+    /** Moves a queued delivery to another channel (a cap was reached), due now, and notes it. */
+    async reroute(d: ClaimedDelivery, to: Channel, reason: string): Promise<void> {
+      await pool.query(
+        `UPDATE deliveries SET channel = $2, status = 'pending', attempts = 0, next_attempt_at = now(), last_error = $3 WHERE id = $1`,
+        [d.id, to, reason.slice(0, 2000)],
+      );
+      if (d.alertId)
+        await pool.query(
+          `INSERT INTO alert_events (workspace_id, alert_id, at, kind, target_id, channel, details) VALUES ($1,$2,now(),'delivery_rerouted',$3,$4,$5)`,
+          [
+            d.workspaceId,
+            d.alertId,
+            d.personId,
+            d.channel,
+            JSON.stringify({ to, reason: reason.slice(0, 500) }),
+          ],
+        );
+    },
+    /** True the first time it is asked for this workspace, channel and month (admins told once). */
+    async firstCapNotice(workspaceId: string, channel: Channel): Promise<boolean> {
+      const r = await pool.query(
+        `INSERT INTO processed_events (source, scope, event_id, workspace_id)
+         VALUES ('channel_cap', $1, $2 || ':' || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM'), $3)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [workspaceId, channel, workspaceId],
+      );
+      return (r.rowCount ?? 0) > 0;
     },
     async markFailed(id: number, error: string): Promise<void> {
       await pool.query(`UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1`, [

@@ -108,6 +108,8 @@ export const channelMessages = pgTable(
   (t) => [
     primaryKey({ columns: [t.channel, t.externalMessageId] }),
     index('channel_messages_alert_idx').on(t.alertId),
+    // The monthly message cap counts a workspace's messages on a channel this month (issue 21).
+    index('channel_messages_ws_channel_created_idx').on(t.workspaceId, t.channel, t.createdAt),
   ],
 );
 
