@@ -48,12 +48,22 @@ export function localDate(at: Date, timeZone: string): string {
  */
 export const BRIEF_CATCH_UP_MS = 2 * 60 * 60 * 1000;
 
-/** Whether today's brief is due at `now` (local time reached, within the catch-up), and its local day. */
-export function briefDue(now: Date, timeZone: string, briefTime: string): { due: boolean; day: string } {
+/**
+ * Whether today's brief is due at `now` (local time reached, within the catch-up), and its local
+ * day. A workspace created after today's brief time (`createdAt`) gets its first one tomorrow: the
+ * catch-up is for a worker that missed its tick, not for a workspace set up at 09:30.
+ */
+export function briefDue(
+  now: Date,
+  timeZone: string,
+  briefTime: string,
+  createdAt?: Date | null,
+): { due: boolean; day: string } {
   const day = localDate(now, timeZone);
   const at = localDateTimeToUtc(day, briefTime, timeZone);
   const late = at === null ? -1 : now.getTime() - at.getTime();
-  return { due: late >= 0 && late < BRIEF_CATCH_UP_MS, day };
+  const createdSince = !!createdAt && !!at && createdAt > at && createdAt <= now;
+  return { due: late >= 0 && late < BRIEF_CATCH_UP_MS && !createdSince, day };
 }
 
 /** Gathers the brief's figures for one workspace (every query scoped to it). */
@@ -150,7 +160,7 @@ export async function runBriefTick(pool: pg.Pool, engine: EngineDeps): Promise<n
   const workspaces = (await selectWorkspacesIdSettingsTimezone(pool)).rows;
   for (const ws of workspaces) {
     const settings = effectiveSettings(ws.settings, ws.timezone);
-    const { due, day } = briefDue(now, settings.timezone, settings.briefTime);
+    const { due, day } = briefDue(now, settings.timezone, settings.briefTime, ws.created_at);
     if (!due) continue;
     const cfos = (await selectPeopleIdByWorkspaceIdRole(pool, [ws.id])).rows;
     if (cfos.length === 0) continue;

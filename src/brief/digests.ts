@@ -221,12 +221,12 @@ export async function runDigestTick(pool: pg.Pool, engine: EngineDeps): Promise<
       let view: BriefView | null = null;
       let key: string;
       if (person.role === 'csm' && csmDaily) {
-        const { due, day } = briefDue(now, tz, csmDaily);
+        const { due, day } = briefDue(now, tz, csmDaily, ws.created_at);
         if (!due) continue;
         key = `csm:${person.id}:${day}`;
         view = await buildCsmDigest(pool, ws.id, person, now, tz);
       } else if (person.role === 'csm_manager' && weekly) {
-        const { due, day } = briefDue(now, tz, weekly.time);
+        const { due, day } = briefDue(now, tz, weekly.time, ws.created_at);
         if (!due || weekdayOf(now, tz) !== weekly.weekday) continue;
         key = `manager:${person.id}:${day}`;
         view = await buildManagerDigest(pool, ws.id, person, now, tz, reports.get(person.id) ?? 0);

@@ -20,25 +20,20 @@ import {
   type SettingsSection,
 } from '../channels/forms.js';
 import { createChannelState, type ChannelState } from './channel-state.js';
+import { createCommands, type CommandReply } from './commands.js';
+
+export { HELP_TEXT, type CommandReply } from './commands.js';
 import { createCsvImportService } from '../csv-import/session.js';
 import type { CsvImportService } from '../csv-import/types.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
-import { customerIntelligenceLines } from '../intelligence/service.js';
-import { briefOnDemand } from '../brief/brief.js';
-import { digestOptedOut, setDigestOptOut } from '../store/digests.js';
 import {
   insertPeople,
   insertWorkspaces,
   selectAlertThreadsAlertIdWorkspaceIdByChannelRootMessageId,
-  selectAlertsByWorkspaceIdStatus,
-  selectAlertsTypeStatusByCustomerIdStatus,
   selectChatInstallationsExternalIdDataEncByChannelWorkspaceId,
   selectChatInstallationsWorkspaceIdByChannelExternalId,
   selectChatInstallationsWorkspaceIdDataEncByChannelExternalId,
   selectConversationsByChannelExternalId,
-  selectCustomersCPNameByWorkspaceId,
-  selectInvoicesByCustomerIdStatus,
-  selectUsageReadingsUsedLimitMetricAtByCustomerId,
   selectWorkspacesId,
   upsertChatInstallations,
   upsertChatInstallations2,
@@ -79,7 +74,8 @@ export interface ChatServices {
     eventId?: string;
     inputs?: Record<string, string | undefined>;
   }): Promise<ActionResult>;
-  command(workspaceId: string, person: Person | null, text: string): Promise<CommandReply>;
+  /** A typed command; `via` is the channel it came from (the timeline of a bulk action). */
+  command(workspaceId: string, person: Person | null, text: string, via?: Channel): Promise<CommandReply>;
   settingsForm(
     workspaceId: string,
     actor: Person,
@@ -165,27 +161,6 @@ export interface ChatServices {
   ): Promise<{ alertId: string; workspaceId: string } | null>;
 }
 
-export interface CommandReply {
-  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'digest' | 'unknown';
-  text: string;
-  /** For `settings`: open this form (admins only). */
-  openForm?: string;
-  refused?: boolean;
-}
-
-export const HELP_TEXT = [
-  '*Fincelo* — commands:',
-  '• `settings` — thresholds, escalation, cooldown, people and customers (admins)',
-  '• `alerts` — your open alerts',
-  '• `customer <name>` — usage, invoices, open alerts, churn risk and playbook of a customer',
-  '• `brief` — the CFO morning brief now',
-  '• `digest off` / `digest on` — stop or restart your daily (CSM) or weekly (manager) digest',
-  '• `help` — this list',
-  'Act on an alert from its card: Acknowledge, Log Call, Schedule Follow-up, Reassign, Snooze 24h, Mark Resolved.',
-].join('\n');
-
-const isAdmin = (p: Person) => p.isAdmin || p.role === 'admin';
-
 export function createChatServices(deps: {
   pool: pg.Pool;
   engine: EngineDeps;
@@ -208,99 +183,7 @@ export function createChatServices(deps: {
     return r.kind === 'resolved' ? r.person : null;
   }
 
-  async function command(workspaceId: string, person: Person | null, raw: string): Promise<CommandReply> {
-    const text = raw.trim();
-    const [word = 'help', ...rest] = text.split(/\s+/);
-    const arg = rest.join(' ').trim();
-    switch (word.toLowerCase()) {
-      case '':
-      case 'help':
-        return { kind: 'help', text: HELP_TEXT };
-      case 'settings':
-        if (!person || !isAdmin(person)) {
-          return {
-            kind: 'settings',
-            refused: true,
-            text: 'Only workspace admins can change settings. Ask an admin, or see `help`.',
-          };
-        }
-        return { kind: 'settings', text: 'Opening settings…', openForm: 'general' };
-      case 'alerts':
-        return { kind: 'alerts', text: await myAlerts(workspaceId, person) };
-      case 'customer':
-        if (!arg) return { kind: 'customer', text: 'Which customer? Try `customer Northwind`.' };
-        return { kind: 'customer', text: await customerSummary(workspaceId, arg) };
-      case 'brief':
-        return { kind: 'brief', text: await briefOnDemand(pool, engine, workspaceId) };
-      case 'digest':
-      case 'digests':
-        return { kind: 'digest', text: await digestSwitch(workspaceId, person, arg.toLowerCase()) };
-      default:
-        return { kind: 'unknown', text: `I don't know "${word}".\n${HELP_TEXT}` };
-    }
-  }
-
-  /** `digest off|on`: a person's own opt-out of the CSM / manager digests (src/brief/digests.ts). */
-  async function digestSwitch(workspaceId: string, person: Person | null, arg: string): Promise<string> {
-    if (!person)
-      return "I don't know who you are in this workspace yet: ask an admin to add you (with your email) under People.";
-    if (arg === 'off' || arg === 'on') {
-      await setDigestOptOut(pool, workspaceId, person.id, arg === 'off');
-      return arg === 'off'
-        ? 'Your digests are off. Send `digest on` to get them again.'
-        : 'Your digests are on again (when an admin has set their time under `settings`).';
-    }
-    const off = await digestOptedOut(pool, workspaceId, person.id);
-    return `Your digests are ${off ? 'off' : 'on'}. Send \`digest ${off ? 'on' : 'off'}\` to turn them ${off ? 'on' : 'off'}.`;
-  }
-
-  async function myAlerts(workspaceId: string, person: Person | null): Promise<string> {
-    if (!person)
-      return "I don't know who you are in this workspace yet: ask an admin to add you (with your email) under People.";
-    const rows = (await selectAlertsByWorkspaceIdStatus(pool, [workspaceId, person.id])).rows;
-    if (rows.length === 0) return 'You have no open alerts. 🎉';
-    const label = {
-      usage_threshold: 'Usage',
-      collections: 'Collections',
-      support_risk: 'Support risk',
-    } as Record<string, string>;
-    return [
-      `Your open alerts (${rows.length}):`,
-      ...rows.map(
-        (r) =>
-          `• ${r.customer} — ${label[r.type] ?? r.type} — ${r.status} (alert ${String(r.id).slice(0, 8)})`,
-      ),
-    ].join('\n');
-  }
-
-  async function customerSummary(workspaceId: string, name: string): Promise<string> {
-    const c = (await selectCustomersCPNameByWorkspaceId(pool, [workspaceId, name])).rows[0];
-    if (!c) return `No customer matches "${name}".`;
-    const usage = (await selectUsageReadingsUsedLimitMetricAtByCustomerId(pool, [c.id])).rows[0];
-    const invoices = (await selectInvoicesByCustomerIdStatus(pool, [c.id])).rows;
-    const alerts = (await selectAlertsTypeStatusByCustomerIdStatus(pool, [c.id])).rows;
-    const lines = [
-      `*${c.name}* — tier ${c.tier}, CSM ${c.csm ?? 'unassigned'}${c.arr ? `, ARR ${Number(c.arr).toLocaleString('en-US')}` : ''}`,
-    ];
-    lines.push(
-      usage
-        ? `Usage: ${Math.round((usage.used / usage.limit) * 100)}% of ${usage.metric} (${usage.used} / ${usage.limit})`
-        : 'Usage: no readings yet',
-    );
-    lines.push(
-      invoices.length
-        ? `Open invoices: ${invoices.map((i) => `${i.external_id} ${Number(i.amount).toFixed(2)} ${i.currency} due ${i.due}`).join('; ')}`
-        : 'Open invoices: none',
-    );
-    lines.push(
-      alerts.length
-        ? `Open alerts: ${alerts.map((a) => `${a.type} (${a.status})`).join(', ')}`
-        : 'Open alerts: none',
-    );
-    lines.push(...(await customerIntelligenceLines(pool, workspaceId, c.id)));
-    return lines.join('\n');
-  }
-
+  const { command } = createCommands({ pool, engine });
   const { settingsForm, saveSettingsForm } = createSettingsForms({ pool });
 
   return {

@@ -79,7 +79,7 @@ export function selectAlertsByWorkspaceIdStatus<R extends pg.QueryResultRow = An
 export function selectWorkspacesIdSettingsTimezone<R extends pg.QueryResultRow = AnyRow>(
   db: Queryable,
 ): Promise<pg.QueryResult<R>> {
-  return (db as pg.Pool).query<R>('SELECT id, settings, timezone FROM workspaces');
+  return (db as pg.Pool).query<R>('SELECT id, settings, timezone, created_at FROM workspaces');
 }
 
 export function selectPeopleIdByWorkspaceIdRole<R extends pg.QueryResultRow = AnyRow>(

@@ -105,7 +105,12 @@ export function playgroundRoutes(deps: {
         return sendError(res, 400, 'text: type a command (at most 2000 characters), e.g. help.');
       const text = b.text.trim().replace(/^\/fincelo\b\s*/i, '');
       const connectors = /^connectors?$/i.test(text);
-      const reply = await deps.services.command(who.ws.id, who.actor, connectors ? 'settings' : text);
+      const reply = await deps.services.command(
+        who.ws.id,
+        who.actor,
+        connectors ? 'settings' : text,
+        'playground',
+      );
       let form: unknown = undefined;
       if (reply.openForm) {
         const model = await deps.services.settingsForm(who.ws.id, who.actor, reply.openForm);

@@ -1,19 +1,15 @@
 /**
  * POST /api/v1/alerts/actions (issue 21 item 5): "acknowledge all" / "resolve all" for one
- * customer. The action is applied to each of the customer's open alerts through the engine's
- * applyAction — the same permission rules, row locks and version checks as one click — so a
- * double click (two requests at once) changes each alert once; the second request reports each
- * alert as `already` instead. 200 with an empty list when the customer has no open alert.
+ * customer, through the engine's applyToEach (src/engine/bulk.ts: each alert once under a double
+ * click, the same permissions as one click). 200 with an empty list when nothing is open.
  */
 import type pg from 'pg';
 import { Router, type Request, type Response } from 'express';
-import { applyAction, type EngineDeps } from '../../engine/index.js';
+import { applyToEach, type EngineDeps } from '../../engine/index.js';
 import { asyncRoute, parse, sendError, type Authed } from '../../http/kit.js';
 import { bulkActionSchema } from '../../http/validation.js';
 import { personByExternalId } from '../../store/directory.js';
 import { openAlertIdsOfCustomer } from '../../store/alert-views.js';
-
-export type BulkOutcome = 'acknowledged' | 'resolved' | 'already' | 'forbidden' | 'refused';
 
 export function bulkActionRoutes(deps: { engine: EngineDeps; pool: pg.Pool }): Router {
   const r = Router();
@@ -32,29 +28,13 @@ export function bulkActionRoutes(deps: { engine: EngineDeps; pool: pg.Pool }): R
         return sendError(res, 404, `No customer "${body.customerExternalId}" in your workspace.`, {
           customerExternalId: 'no customer with this externalId in your workspace',
         });
-      const results: { alertId: string; outcome: BulkOutcome; message: string }[] = [];
-      for (const alertId of ids) {
-        const result = await applyAction(deps.engine, {
-          workspaceId,
-          alertId,
-          action: body.action,
-          actor,
-          source: { channel: 'api' },
-          params: {},
-        });
-        const outcome: BulkOutcome = result.ok
-          ? result.duplicate
-            ? 'already'
-            : body.action === 'resolve'
-              ? 'resolved'
-              : 'acknowledged'
-          : result.code === 'conflict'
-            ? 'already'
-            : result.code === 'forbidden'
-              ? 'forbidden'
-              : 'refused';
-        results.push({ alertId, outcome, message: result.message });
-      }
+      const results = await applyToEach(deps.engine, {
+        workspaceId,
+        alertIds: ids,
+        action: body.action,
+        actor,
+        source: { channel: 'api' },
+      });
       res.json({ results });
     }),
   );

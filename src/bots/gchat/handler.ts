@@ -91,7 +91,7 @@ async function onCommand(
   person: NonNullable<GchatActor['person']>,
 ) {
   const raw = (ev.message?.argumentText ?? ev.message?.text ?? '').trim().replace(/^\/fincelo\b/i, '');
-  const answer = await deps.services.command(workspaceId, person, raw.trim());
+  const answer = await deps.services.command(workspaceId, person, raw.trim(), 'gchat');
   if (answer.openForm) {
     // A slash command set to "open a dialog" arrives as REQUEST_DIALOG and can open it at once;
     // otherwise the answer carries a button that opens it.

@@ -19,7 +19,7 @@ export function registerCommands(app: App, d: SlackListenerDeps): void {
     if (!workspaceId) return void (await say(SAY.notConnected(d.installUrl)));
     // help / alerts / customer work for anyone in the Slack team; settings needs a Fincelo admin.
     const person = await d.identity.actor(client, { userId: command.user_id, workspaceId });
-    const reply = await d.services.command(workspaceId, person, text);
+    const reply = await d.services.command(workspaceId, person, text, 'slack');
     if (reply.openForm && person) {
       const { form, context } = parseSettingsArgs(text);
       const problem = await openSettings(d, client, {

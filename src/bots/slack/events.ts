@@ -50,7 +50,7 @@ export function registerEvents(app: App, d: SlackListenerDeps): void {
     const workspaceId = await d.identity.workspaceForTeam((body as { team_id?: string }).team_id);
     if (!workspaceId || !event.user) return;
     const person = await d.identity.actor(client, { userId: event.user, workspaceId });
-    const reply = await d.services.command(workspaceId, person, text);
+    const reply = await d.services.command(workspaceId, person, text, 'slack');
     const answer = reply.openForm ? 'Settings open in a form: type `/fincelo settings`.' : reply.text;
     // Typed in a thread of the DM (a reply under a card, the Assistant's threads): answered there,
     // under the thread's root (QUIRKS.md: "A DM message can be a thread reply").

@@ -54,7 +54,7 @@ export async function onMessage(deps: TeamsHandlerDeps, context: TurnContext): P
   if (value && typeof value === 'object')
     return onSubmit(deps, context, actor, value as Record<string, unknown>);
 
-  const reply = await deps.services.command(actor.workspaceId, actor.person, commandText(context));
+  const reply = await deps.services.command(actor.workspaceId, actor.person, commandText(context), 'teams');
   if (reply.openForm && actor.person && !reply.refused) {
     const outcome = await openSettingsForm(deps.services, actor.workspaceId, actor.person, reply.openForm);
     await ('card' in outcome

@@ -191,6 +191,7 @@ async function dispatch(deps: InboundDeps, t: Turn): Promise<string | null> {
     t.person.workspaceId,
     t.person,
     text.replace(/^\/?fincelo\b/i, ''),
+    'whatsapp',
   );
   if (reply.openForm && !reply.refused) {
     await startSettings(deps, t);

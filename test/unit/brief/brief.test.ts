@@ -17,4 +17,13 @@ describe('briefDue', () => {
   it('is not due hours later: a workspace created in the afternoon waits for tomorrow morning', () => {
     expect(briefDue(new Date('2026-03-10T19:00:00Z'), tz, '08:00').due).toBe(false);
   });
+  it('is not due the day a workspace is created after its brief time, and due the next day', () => {
+    const created = new Date('2026-03-10T12:30:00Z'); // 08:30 local, half an hour after the brief
+    expect(briefDue(new Date('2026-03-10T13:00:00Z'), tz, '08:00', created).due).toBe(false);
+    expect(briefDue(new Date('2026-03-11T12:00:00Z'), tz, '08:00', created).due).toBe(true);
+    // Created before the brief time: that day's brief goes out.
+    expect(
+      briefDue(new Date('2026-03-10T12:05:00Z'), tz, '08:00', new Date('2026-03-10T11:00:00Z')).due,
+    ).toBe(true);
+  });
 });
