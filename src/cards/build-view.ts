@@ -1,5 +1,5 @@
 import { ACTIONS, ROLE_LABELS, type Alert, type Customer, type Person } from '../engine/types.js';
-import { CALL_OUTCOMES, formatWhen, money } from '../engine/index.js';
+import { CALL_OUTCOMES, formatWhen, money, suppressedLine } from '../engine/index.js';
 import type { AlertView } from './alert-view.js';
 
 const TIER_LABELS = {
@@ -30,6 +30,8 @@ export interface AlertViewInput {
   publicUrl?: string | null;
   /** The workspace's snooze length (settings `snooze`, e.g. "24h", "1m"): the Snooze button says it. */
   snooze?: string;
+  /** Triggers the alert absorbed since its card was sent (engine/suppression.ts). */
+  suppressed?: { count: number; latest: string | null };
 }
 
 function headline(alert: Alert): string {
@@ -144,6 +146,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
       title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     })),
     snoozeLabel: `Snooze ${i.snooze ?? '24h'}`,
+    suppressedNote: suppressedLine(a.type, i.suppressed?.count ?? 0, i.suppressed?.latest ?? null),
     final,
     finalNote: final
       ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.`
@@ -159,6 +162,7 @@ export function alertText(v: AlertView): string {
     v.intro,
     `${v.headline} — ${v.customerName} (${v.tierLabel})`,
     ...v.facts.map((f) => `${f.title}: ${f.value}`),
+    v.suppressedNote,
     `Status: ${v.statusLabel} · Assignee: ${v.assigneeName}`,
   ];
   return lines.filter(Boolean).join('\n');

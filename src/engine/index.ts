@@ -41,3 +41,4 @@ export {
   type UsageOutcome,
 } from './ingest.js';
 export { localDateTimeToUtc } from './local-time.js';
+export { suppressedLine } from './suppression.js';

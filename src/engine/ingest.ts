@@ -71,7 +71,7 @@ export async function ingestUsage(
     const later: number[] = [];
     const seen = new Set<string>();
     rows.forEach(({ customer, reading }, i) => {
-      const t = usageTrigger(settings, customer, reading, null);
+      const t = usageTrigger(settings, customer, reading);
       if (!t) return;
       if (seen.has(customer.id)) later.push(i);
       else {
@@ -79,7 +79,6 @@ export async function ingestUsage(
         first.push({ i, t });
       }
     });
-    const readingOf = new Map(first.map((f) => [f.t, rows[f.i]!.reading]));
     const results = await raiseAlertsBatch(
       deps,
       tx,
@@ -87,7 +86,6 @@ export async function ingestUsage(
       workspaceId,
       settings,
       first.map((f) => f.t),
-      (t, open) => usageTrigger(settings, t.customer, readingOf.get(t)!, open)!,
     );
     first.forEach((f, k) => (out[f.i] = results[k]!.outcome));
     for (const i of later) {

@@ -36,8 +36,12 @@ export interface Scheduler {
 export type DeliveryRequest =
   /** Post the alert card into the person's conversation (or reply + update if the thread exists). */
   | { kind: 'post_card'; alertId: string; personId: string; intro?: string }
-  /** Re-render the alert card in every thread of the alert on this channel. */
-  | { kind: 'update_cards'; alertId: string }
+  /**
+   * Re-render the alert card in every thread of the alert on this channel. `quiet`: only where the
+   * platform edits in place — a channel that would have to send a new message (WhatsApp) skips it,
+   * and its next message about the alert shows the change (absorbed triggers, issue 21 item 2).
+   */
+  | { kind: 'update_cards'; alertId: string; quiet?: boolean }
   /** Post text as a reply in every thread of the alert on this channel. */
   | { kind: 'reply_all'; alertId: string; text: string }
   /** A direct message to a person outside any alert thread (admin notices, reminders). */
