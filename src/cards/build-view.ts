@@ -103,17 +103,28 @@ function facts(alert: Alert): { title: string; value: string }[] {
   return out;
 }
 
+/** What a snoozed alert waits for, as the card says it (issue 21 item 1). */
+const WAITING_LABELS = {
+  time: '',
+  next_business_morning: 'until the next business morning',
+  customer_reply: 'until the customer replies',
+  paid: 'until paid',
+} as const;
+
 /** Turns an alert and its people into the words and numbers on its card. */
 export function buildAlertView(i: AlertViewInput): AlertView {
   const a = i.alert;
   const final = a.status === 'resolved';
   const nextStep = a.escalation[a.step + 1];
+  const waiting = a.status === 'snoozed' ? WAITING_LABELS[a.waitingFor ?? 'time'] : '';
   const nextEscalation =
-    final || !nextStep || !a.nextActionAt
-      ? '—'
-      : a.status === 'open'
-        ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
-        : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
+    !final && waiting && !a.nextActionAt
+      ? `paused ${waiting}`
+      : final || !nextStep || !a.nextActionAt
+        ? '—'
+        : a.status === 'open'
+          ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
+          : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
   const current = a.escalation[Math.max(0, a.step)];
   return {
     alertId: a.id,
@@ -125,7 +136,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     tierLabel: TIER_LABELS[i.customer.tier],
     facts: facts(a),
     status: a.status,
-    statusLabel: STATUS_LABELS[a.status],
+    statusLabel: waiting ? `${STATUS_LABELS[a.status]} ${waiting}` : STATUS_LABELS[a.status],
     assigneeName: i.assignee?.name ?? 'Unassigned',
     nextEscalation,
     escalationLabel: current

@@ -42,3 +42,4 @@ export {
 } from './ingest.js';
 export { localDateTimeToUtc } from './local-time.js';
 export { suppressedLine } from './suppression.js';
+export { wakeOnCustomerReply, nextBusinessMorning } from './snooze.js';

@@ -2,6 +2,7 @@ import { inTransaction, type EngineDeps } from './context.js';
 import { onInvoice, onUsageReading, usageTrigger } from './rules.js';
 import { effectiveSettings } from './settings.js';
 import { raiseAlertsBatch, type RaiseResult, type Trigger } from './alerts.js';
+import { wakeWaitingInTx } from './snooze.js';
 
 /** Input validation failures the API reports field by field. */
 export class InputError extends Error {
@@ -128,6 +129,18 @@ export async function ingestInvoice(
       ...state,
       lastCustomerResponseAt: state.lastCustomerResponseAt ?? previous?.lastCustomerResponseAt ?? null,
     };
+    // A dunning response from the customer wakes its alerts snoozed until the customer replies.
+    const responded = merged.lastCustomerResponseAt?.getTime();
+    if (responded && responded !== previous?.lastCustomerResponseAt?.getTime())
+      await wakeWaitingInTx(
+        deps,
+        tx,
+        after,
+        workspaceId,
+        customer.id,
+        'customer_reply',
+        `${customer.name} responded about invoice ${inv.externalId}`,
+      );
     const r = await onInvoice(deps, tx, after, customer, merged, previous);
     return r.outcome;
   });

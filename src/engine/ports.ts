@@ -1,4 +1,13 @@
-import type { Alert, AlertType, Channel, Customer, Person, Role, TimelineEvent } from './types.js';
+import type {
+  Alert,
+  AlertType,
+  Channel,
+  Customer,
+  Person,
+  Role,
+  TimelineEvent,
+  WaitingFor,
+} from './types.js';
 
 /**
  * What the engine needs from the outside world. Implemented by src/store (PostgreSQL),
@@ -92,6 +101,7 @@ export type AlertPatch = Partial<
     | 'pausedTotalMs'
     | 'nextActionAt'
     | 'nextActionKind'
+    | 'waitingFor'
     | 'resolvedAt'
   >
 >;
@@ -166,6 +176,8 @@ export interface EngineTx {
    * other claimer (`FOR UPDATE SKIP LOCKED`), oldest first.
    */
   claimDueAlerts(now: Date, limit: number, skipIds: string[]): Promise<Alert[]>;
+  /** A customer's snoozed alerts waiting for this event (issue 21), locked for update. */
+  snoozedAlertsWaitingFor(workspaceId: string, customerId: string, waitingFor: WaitingFor): Promise<Alert[]>;
   /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
   lockAlert(workspaceId: string | null, alertId: string): Promise<Alert | null>;
   insertAlert(a: NewAlert): Promise<Alert>;

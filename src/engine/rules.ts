@@ -1,4 +1,5 @@
 import { autoResolveInTx } from './actions.js';
+import { wakeSnoozed } from './snooze.js';
 import { raiseAlertInTx, fanOut, type RaiseResult, type Trigger } from './alerts.js';
 import type { EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
@@ -206,7 +207,7 @@ export async function onInvoice(
     daysOverdue: rule.days,
   };
   const invoices = [...tracked.filter((i) => i.externalId !== inv.externalId), entry];
-  return raiseAlertInTx(deps, tx, after, {
+  const raised = await raiseAlertInTx(deps, tx, after, {
     workspaceId: customer.workspaceId,
     customer,
     type: 'collections',
@@ -220,6 +221,16 @@ export async function onInvoice(
         : null,
     cause: `invoice ${inv.externalId} ${rule.days} days overdue with no customer response`,
   });
+  // Snoozed until paid (issue 21): another invoice falling due brings it back.
+  if (raised.outcome === 'updated' && open?.status === 'snoozed' && open.waitingFor === 'paid' && !isTracked)
+    await wakeSnoozed(
+      deps,
+      tx,
+      after,
+      raised.alert,
+      `Invoice ${inv.externalId} of ${customer.name} fell due too`,
+    );
+  return raised;
 }
 
 function totals(invoices: Record<string, unknown>[]): Record<string, unknown> {

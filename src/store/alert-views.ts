@@ -146,6 +146,7 @@ function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
     version: a.version,
     nextActionAt: a.nextActionAt?.toISOString() ?? null,
     nextActionKind: a.nextActionKind,
+    waitingFor: a.status === 'snoozed' ? (a.waitingFor ?? 'time') : null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
     resolvedAt: a.resolvedAt?.toISOString() ?? null,

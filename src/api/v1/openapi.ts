@@ -59,6 +59,12 @@ const ALERT_SCHEMA = {
         'alert, or fell in the cooldown after it. Each is on the timeline (`updated` / `suppressed` with ' +
         '`details.absorbed`); the card shows "3 more readings over threshold …, latest 97%".',
     },
+    waitingFor: {
+      type: ['string', 'null'],
+      enum: ['customer_reply', 'paid', 'next_business_morning', 'time', null],
+      description:
+        'While snoozed, what brings it back (the snooze `until`; `time` = a duration); null otherwise.',
+    },
     version: { type: 'integer' },
     nextActionAt: { type: ['string', 'null'], format: 'date-time' },
     nextActionKind: { type: ['string', 'null'], enum: ['escalate', 'resume', 'wake', null] },
