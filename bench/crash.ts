@@ -5,8 +5,9 @@
  * `fincelo start` (a child process) holds one alert escalated to three people on WhatsApp (the local
  * fake of the Graph API, test/fakes/whatsapp-graph.ts, answering each send after
  * CRASH_SEND_LATENCY_MS, default 150 ms — a Graph round trip; with an instant fake almost no kill
- * would land while a message is in flight). Each round posts a usage reading with a new figure,
- * so the alert's three threads each get one "Usage update … N%" message, and SIGKILLs the process
+ * would land while a message is in flight). Each round logs a call with a new note ("round N"),
+ * so the alert's three threads each get one "… logged a call … round N" message (a usage reading
+ * the open alert absorbs is no longer posted: issue 21 counts it on the card), and SIGKILLs the process
  * at a random instant between the POST and the moment the calibrated fan-out normally finishes;
  * then restarts it and waits until all three have the update. Counted per round: messages received
  * beyond the first per person (duplicates) and people who never got it (losses, must be 0).
@@ -105,7 +106,9 @@ export async function runCrashBench(): Promise<BenchResult> {
 
     let figure = 100;
     const updates = (to: string, pct: number) =>
-      graph.to(to).filter((m) => sentText(m).includes('Usage update') && sentText(m).includes(`${pct}%`))
+      graph
+        .to(to)
+        .filter((m) => sentText(m).includes('logged a call') && sentText(m).includes(`“round ${pct}”`))
         .length;
     const everyoneHas = (pct: number) => Object.values(NUMBERS).every((n) => updates(n, pct) >= 1);
 
@@ -113,7 +116,12 @@ export async function runCrashBench(): Promise<BenchResult> {
     const windows: number[] = [];
     for (let i = 0; i < 3; i++) {
       const pct = ++figure;
-      await api(base, apiKey, 'POST', '/usage', { customerExternalId: 'c1', used: pct, limit: 100 });
+      await api(base, apiKey, 'POST', `/alerts/${alertId}/actions`, {
+        action: 'log_call',
+        actorExternalId: 'csm',
+        outcome: 'other',
+        notes: `round ${pct}`,
+      });
       const t0 = Date.now();
       if (!(await waitFor(async () => everyoneHas(pct), 30_000, 10)))
         throw new Error('calibration: an update did not reach all three within 30 s');
@@ -127,7 +135,12 @@ export async function runCrashBench(): Promise<BenchResult> {
     const restartMs: number[] = [];
     for (let k = 0; k < kills; k++) {
       const pct = ++figure;
-      await api(base, apiKey, 'POST', '/usage', { customerExternalId: 'c1', used: pct, limit: 100 });
+      await api(base, apiKey, 'POST', `/alerts/${alertId}/actions`, {
+        action: 'log_call',
+        actorExternalId: 'csm',
+        outcome: 'other',
+        notes: `round ${pct}`,
+      });
       await sleep(Math.floor(rand() * window));
       const reachedAtKill = Object.values(NUMBERS).filter((n) => updates(n, pct) >= 1).length;
       proc.child.kill('SIGKILL');

@@ -11,6 +11,8 @@ export interface AlertCardInput {
   resolvedBy: string | null;
   workspaceTimezone: string;
   workspaceSettings: unknown;
+  /** Triggers absorbed since the card was sent (the card's "3 more readings …" line). */
+  suppressed?: { count: number; latest: string | null };
 }
 
 /** Builds an alert's card view for one viewer from what the store read. */
@@ -38,5 +40,6 @@ export function alertViewFrom(
     resolvedBy: d.resolvedBy,
     publicUrl: opts.publicUrl ?? null,
     snooze: effectiveSettings(d.workspaceSettings, d.workspaceTimezone).snooze,
+    suppressed: d.suppressed,
   });
 }

@@ -32,6 +32,8 @@ export interface AlertView {
   callOutcomes: { value: string; title: string }[];
   /** The Snooze button's label with the workspace's real snooze length ("Snooze 1m"); absent = "Snooze 24h". */
   snoozeLabel?: string;
+  /** e.g. "3 more readings over threshold since this card was sent, latest 97%"; null when none. */
+  suppressedNote?: string | null;
   /** Final state (resolved): no buttons, a closing line. */
   final: boolean;
   finalNote: string | null;

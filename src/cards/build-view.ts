@@ -1,5 +1,5 @@
 import { ACTIONS, ROLE_LABELS, type Alert, type Customer, type Person } from '../engine/types.js';
-import { CALL_OUTCOMES, formatWhen, money } from '../engine/index.js';
+import { CALL_OUTCOMES, formatWhen, money, suppressedLine } from '../engine/index.js';
 import type { AlertView } from './alert-view.js';
 
 const TIER_LABELS = {
@@ -30,6 +30,8 @@ export interface AlertViewInput {
   publicUrl?: string | null;
   /** The workspace's snooze length (settings `snooze`, e.g. "24h", "1m"): the Snooze button says it. */
   snooze?: string;
+  /** Triggers the alert absorbed since its card was sent (engine/suppression.ts). */
+  suppressed?: { count: number; latest: string | null };
 }
 
 function headline(alert: Alert): string {
@@ -101,17 +103,28 @@ function facts(alert: Alert): { title: string; value: string }[] {
   return out;
 }
 
+/** What a snoozed alert waits for, as the card says it (issue 21 item 1). */
+const WAITING_LABELS = {
+  time: '',
+  next_business_morning: 'until the next business morning',
+  customer_reply: 'until the customer replies',
+  paid: 'until paid',
+} as const;
+
 /** Turns an alert and its people into the words and numbers on its card. */
 export function buildAlertView(i: AlertViewInput): AlertView {
   const a = i.alert;
   const final = a.status === 'resolved';
   const nextStep = a.escalation[a.step + 1];
+  const waiting = a.status === 'snoozed' ? WAITING_LABELS[a.waitingFor ?? 'time'] : '';
   const nextEscalation =
-    final || !nextStep || !a.nextActionAt
-      ? '—'
-      : a.status === 'open'
-        ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
-        : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
+    !final && waiting && !a.nextActionAt
+      ? `paused ${waiting}`
+      : final || !nextStep || !a.nextActionAt
+        ? '—'
+        : a.status === 'open'
+          ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
+          : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
   const current = a.escalation[Math.max(0, a.step)];
   return {
     alertId: a.id,
@@ -123,7 +136,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     tierLabel: TIER_LABELS[i.customer.tier],
     facts: facts(a),
     status: a.status,
-    statusLabel: STATUS_LABELS[a.status],
+    statusLabel: waiting ? `${STATUS_LABELS[a.status]} ${waiting}` : STATUS_LABELS[a.status],
     assigneeName: i.assignee?.name ?? 'Unassigned',
     nextEscalation,
     escalationLabel: current
@@ -144,6 +157,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
       title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     })),
     snoozeLabel: `Snooze ${i.snooze ?? '24h'}`,
+    suppressedNote: suppressedLine(a.type, i.suppressed?.count ?? 0, i.suppressed?.latest ?? null),
     final,
     finalNote: final
       ? `Resolved${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}${a.resolvedAt ? ` at ${formatWhen(a.resolvedAt, i.timezone)}` : ''}.`
@@ -159,6 +173,7 @@ export function alertText(v: AlertView): string {
     v.intro,
     `${v.headline} — ${v.customerName} (${v.tierLabel})`,
     ...v.facts.map((f) => `${f.title}: ${f.value}`),
+    v.suppressedNote,
     `Status: ${v.statusLabel} · Assignee: ${v.assigneeName}`,
   ];
   return lines.filter(Boolean).join('\n');

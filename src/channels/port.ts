@@ -29,7 +29,16 @@ export interface ChannelGateway {
     person: Person,
   ): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
   postCard(conv: ConversationRef, msg: CardMessage): Promise<{ messageId: string }>;
-  updateCard(conv: ConversationRef, messageId: string, msg: CardMessage): Promise<void>;
+  /**
+   * Replaces the card of `messageId`. `quiet`: nothing new is worth a notification (a trigger the
+   * open alert absorbed); a channel that cannot edit in place sends nothing then.
+   */
+  updateCard(
+    conv: ConversationRef,
+    messageId: string,
+    msg: CardMessage,
+    opts?: { quiet?: boolean },
+  ): Promise<void>;
   postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;
   postText(conv: ConversationRef, text: string): Promise<{ messageId: string }>;
 }

@@ -165,14 +165,26 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           value: s.escalation.map((e) => `${e.role} ${e.after}`).join('\n'),
           hint: `roles: csm, csm_manager, vp_cs, cfo; delays like 0s, 90s, 15m, 24h, or business hours like 24bh`,
         },
-        { id: 'cooldown', label: 'Cooldown', type: 'text', value: s.cooldown, hint: 'e.g. 24h' },
+        {
+          id: 'cooldown',
+          label: 'Cooldown',
+          type: 'text',
+          value: s.cooldown,
+          hint: 'e.g. 24h (default); triggers it absorbs are counted on the card ("3 more readings …")',
+        },
         {
           id: 'ackTimeout',
           label: 'Escalation resumes after Acknowledge in',
           type: 'text',
           value: s.ackTimeout,
         },
-        { id: 'snooze', label: 'Snooze length', type: 'text', value: s.snooze },
+        {
+          id: 'snooze',
+          label: 'Snooze length',
+          type: 'text',
+          value: s.snooze,
+          hint: 'e.g. 24h (default): Snooze for a time; the API also snoozes until the next business morning, the customer replies, or paid',
+        },
         {
           id: 'deliveryExpiry',
           label: 'Drop messages not delivered within',

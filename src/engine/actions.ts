@@ -1,6 +1,5 @@
 import { enqueueFor, fanOut, stepDueAt } from './alerts.js';
 import { inTransaction, type AfterCommit, type EngineDeps } from './context.js';
-import { parseDurationMs, formatDuration } from './duration.js';
 import type { EngineTx } from './ports.js';
 import { durationSetting, effectiveSettings } from './settings.js';
 import {
@@ -24,6 +23,8 @@ export interface ActionParams {
   toPersonExternalId?: string;
   /** Snooze: how long (defaults to the workspace setting). */
   duration?: string;
+  /** Snooze until: duration (default), next_business_morning, customer_reply, paid (engine/snooze.ts). */
+  until?: string;
   note?: string;
   /** Escalate now: the step the actor saw (cards carry it); another step means someone was faster. */
   fromStep?: number;
@@ -126,6 +127,7 @@ export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise
 }
 
 import { escalateNow, decline } from './policy/actions.js';
+import { snooze } from './snooze.js';
 
 export interface Ctx {
   deps: EngineDeps;
@@ -324,37 +326,6 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
   if (!scheduled) return conflict();
   ctx.after.timer(scheduled.id, finalToken, nextDue);
   return { ok: true, alert: scheduled, message: `Reassigned to ${target.name}. They have been notified.` };
-}
-
-async function snooze(ctx: Ctx): Promise<ActionResult> {
-  if (ctx.alert.status === 'snoozed')
-    return refuse('conflict', 'This alert is already snoozed; nothing changed.');
-  const ms = ctx.req.params?.duration
-    ? parseDurationMs(ctx.req.params.duration)
-    : durationSetting(ctx.settings, 'snooze');
-  if (ms === null || ms < 1000) return refuse('invalid', 'Snooze needs a duration such as 24h.');
-  const token = ctx.alert.token + 1;
-  const wakeAt = new Date(ctx.now.getTime() + ms);
-  const updated = await update(ctx, {
-    status: 'snoozed',
-    pausedAt: ctx.alert.pausedAt ?? ctx.now,
-    token,
-    nextActionAt: wakeAt,
-    nextActionKind: 'wake',
-  });
-  if (!updated) return conflict();
-  ctx.after.timer(updated.id, token, wakeAt);
-  await record(ctx, 'snoozed', { until: wakeAt.toISOString() });
-  await announce(
-    ctx,
-    updated,
-    `😴 Snoozed by ${ctx.req.actor.name} for ${formatDuration(ms)}. It comes back to ${ctx.req.actor.id === ctx.alert.assigneeId ? 'them' : 'the assignee'} then.`,
-  );
-  return {
-    ok: true,
-    alert: updated,
-    message: `Snoozed until ${formatWhen(wakeAt, ctx.req.actor.timezone)}.`,
-  };
 }
 
 async function resolve(ctx: Ctx): Promise<ActionResult> {

@@ -8,6 +8,7 @@ import {
 } from './settings.js';
 import { holdStep, loadPolicy, nominalDue, stepCalendar, stepHold } from './policy/engine.js';
 import { ROLE_LABELS, type Alert, type AlertType, type Customer, type Person } from './types.js';
+import { absorbedDetails, refreshCardsQuietly } from './suppression.js';
 
 /**
  * The alert lifecycle: raise (or update the open alert), escalate on timers, notify.
@@ -23,8 +24,12 @@ export interface Trigger {
   type: AlertType;
   dedupKey: string;
   facts: Record<string, unknown>;
-  /** Text posted in the thread(s) when an open alert is updated by this trigger; null = silent update. */
-  updateText: string | null;
+  /**
+   * When the open alert or the cooldown absorbs this trigger: the latest value as its card words it
+   * ("97%"), counted in the card's "N more …" line (engine/suppression.ts); null = not news (a
+   * re-scan of the same overdue invoice), not counted.
+   */
+  absorbedAs: string | null;
   /** What caused it, for the timeline. */
   cause: string;
 }
@@ -72,11 +77,10 @@ export async function raiseAlertInTx(
       at: now,
       kind: 'updated',
       channel: 'system',
-      details: { cause: t.cause, facts: t.facts },
+      details: absorbedDetails(t),
     });
-    if (t.updateText)
-      await fanOut(deps, tx, after, updated, { kind: 'reply_all', alertId: open.id, text: t.updateText });
-    await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: open.id });
+    // Issue 21 item 2: no thread reply per trigger; the root card shows the count, in place.
+    await refreshCardsQuietly(tx, after, t.workspaceId, open.id);
     return { outcome: 'updated', alert: updated };
   }
 
@@ -100,8 +104,9 @@ export async function raiseAlertInTx(
         kind: 'suppressed',
         channel: 'system',
         targetId: csm.id,
-        details: { cause: t.cause, facts: t.facts, cooldownUntil: until.toISOString() },
+        details: absorbedDetails(t, { cooldownUntil: until.toISOString() }),
       });
+      if (t.absorbedAs) await refreshCardsQuietly(tx, after, t.workspaceId, cd.alertId);
       return { outcome: 'suppressed', previousAlertId: cd.alertId, until };
     }
   }
@@ -144,7 +149,7 @@ export async function raiseAlertsBatch(
   workspaceId: string,
   settings: WorkspaceSettings,
   triggers: Trigger[],
-  /** Rebuilds a trigger once its open alert is known (update text depends on it). */
+  /** Rebuilds a trigger once its open alert is known (when its facts depend on it). */
   withOpen: (t: Trigger, open: Alert) => Trigger = (t) => t,
 ): Promise<RaiseResult[]> {
   const keys = triggers.map((t) => t.dedupKey);
@@ -185,6 +190,7 @@ export async function raiseAlertsBatch(
   const windowMs = durationSetting(settings, 'cooldown');
   const suppressed: Parameters<EngineTx['addEvents']>[0] = [];
   const batch: BatchAlert[] = [];
+  const refresh = new Set<string>(); // alerts whose cards show a new suppressed count
   for (const { i, t, csm } of candidates) {
     const cd = cooldowns.get(`${t.customer.id}|${t.type}|${csm.id}`);
     if (cd && now.getTime() - cd.lastSentAt.getTime() < windowMs) {
@@ -197,9 +203,10 @@ export async function raiseAlertsBatch(
           kind: 'suppressed',
           channel: 'system',
           targetId: csm.id,
-          details: { cause: t.cause, facts: t.facts, cooldownUntil: until.toISOString() },
+          details: absorbedDetails(t, { cooldownUntil: until.toISOString() }),
         },
       });
+      if (t.absorbedAs) refresh.add(cd.alertId);
       results[i] = { outcome: 'suppressed', previousAlertId: cd.alertId, until };
       continue;
     }
@@ -242,6 +249,7 @@ export async function raiseAlertsBatch(
     results[i] = { outcome: 'created', alert: undefined as unknown as Alert }; // filled below
   }
   await tx.addEvents(suppressed);
+  for (const id of refresh) await refreshCardsQuietly(tx, after, workspaceId, id);
   const inserted = await tx.insertAlertsBatch(batch);
   let k = 0;
   for (const r of results) if (r?.outcome === 'created') r.alert = inserted[k++]!;

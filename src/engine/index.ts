@@ -42,3 +42,5 @@ export {
 } from './ingest.js';
 export { localDateTimeToUtc } from './local-time.js';
 export { applyToEach, type BulkOutcome } from './bulk.js';
+export { suppressedLine } from './suppression.js';
+export { wakeOnCustomerReply, nextBusinessMorning } from './snooze.js';

@@ -2,6 +2,7 @@ import { inTransaction, type EngineDeps } from './context.js';
 import { onInvoice, onUsageReading, usageTrigger } from './rules.js';
 import { effectiveSettings } from './settings.js';
 import { raiseAlertsBatch, type RaiseResult, type Trigger } from './alerts.js';
+import { wakeWaitingInTx } from './snooze.js';
 
 /** Input validation failures the API reports field by field. */
 export class InputError extends Error {
@@ -71,7 +72,7 @@ export async function ingestUsage(
     const later: number[] = [];
     const seen = new Set<string>();
     rows.forEach(({ customer, reading }, i) => {
-      const t = usageTrigger(settings, customer, reading, null);
+      const t = usageTrigger(settings, customer, reading);
       if (!t) return;
       if (seen.has(customer.id)) later.push(i);
       else {
@@ -79,7 +80,6 @@ export async function ingestUsage(
         first.push({ i, t });
       }
     });
-    const readingOf = new Map(first.map((f) => [f.t, rows[f.i]!.reading]));
     const results = await raiseAlertsBatch(
       deps,
       tx,
@@ -87,7 +87,6 @@ export async function ingestUsage(
       workspaceId,
       settings,
       first.map((f) => f.t),
-      (t, open) => usageTrigger(settings, t.customer, readingOf.get(t)!, open)!,
     );
     first.forEach((f, k) => (out[f.i] = results[k]!.outcome));
     for (const i of later) {
@@ -130,6 +129,18 @@ export async function ingestInvoice(
       ...state,
       lastCustomerResponseAt: state.lastCustomerResponseAt ?? previous?.lastCustomerResponseAt ?? null,
     };
+    // A dunning response from the customer wakes its alerts snoozed until the customer replies.
+    const responded = merged.lastCustomerResponseAt?.getTime();
+    if (responded && responded !== previous?.lastCustomerResponseAt?.getTime())
+      await wakeWaitingInTx(
+        deps,
+        tx,
+        after,
+        workspaceId,
+        customer.id,
+        'customer_reply',
+        `${customer.name} responded about invoice ${inv.externalId}`,
+      );
     const r = await onInvoice(deps, tx, after, customer, merged, previous);
     return r.outcome;
   });

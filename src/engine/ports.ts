@@ -1,4 +1,13 @@
-import type { Alert, AlertType, Channel, Customer, Person, Role, TimelineEvent } from './types.js';
+import type {
+  Alert,
+  AlertType,
+  Channel,
+  Customer,
+  Person,
+  Role,
+  TimelineEvent,
+  WaitingFor,
+} from './types.js';
 
 /**
  * What the engine needs from the outside world. Implemented by src/store (PostgreSQL),
@@ -36,8 +45,12 @@ export interface Scheduler {
 export type DeliveryRequest =
   /** Post the alert card into the person's conversation (or reply + update if the thread exists). */
   | { kind: 'post_card'; alertId: string; personId: string; intro?: string }
-  /** Re-render the alert card in every thread of the alert on this channel. */
-  | { kind: 'update_cards'; alertId: string }
+  /**
+   * Re-render the alert card in every thread of the alert on this channel. `quiet`: only where the
+   * platform edits in place — a channel that would have to send a new message (WhatsApp) skips it,
+   * and its next message about the alert shows the change (absorbed triggers, issue 21 item 2).
+   */
+  | { kind: 'update_cards'; alertId: string; quiet?: boolean }
   /** Post text as a reply in every thread of the alert on this channel. */
   | { kind: 'reply_all'; alertId: string; text: string }
   /** A direct message to a person outside any alert thread (admin notices, reminders). */
@@ -88,6 +101,7 @@ export type AlertPatch = Partial<
     | 'pausedTotalMs'
     | 'nextActionAt'
     | 'nextActionKind'
+    | 'waitingFor'
     | 'resolvedAt'
   >
 >;
@@ -162,6 +176,8 @@ export interface EngineTx {
    * other claimer (`FOR UPDATE SKIP LOCKED`), oldest first.
    */
   claimDueAlerts(now: Date, limit: number, skipIds: string[]): Promise<Alert[]>;
+  /** A customer's snoozed alerts waiting for this event (issue 21), locked for update. */
+  snoozedAlertsWaitingFor(workspaceId: string, customerId: string, waitingFor: WaitingFor): Promise<Alert[]>;
   /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
   lockAlert(workspaceId: string | null, alertId: string): Promise<Alert | null>;
   insertAlert(a: NewAlert): Promise<Alert>;

@@ -1,9 +1,10 @@
 import { autoResolveInTx } from './actions.js';
+import { wakeSnoozed } from './snooze.js';
 import { raiseAlertInTx, fanOut, type RaiseResult, type Trigger } from './alerts.js';
 import type { EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
 import { effectiveSettings, type WorkspaceSettings } from './settings.js';
-import type { Alert, Customer } from './types.js';
+import type { Customer } from './types.js';
 
 /** Usage threshold rule (DESIGN.md §5): percent = used / limit, compared with the tier's threshold. */
 export function evaluateUsage(
@@ -47,29 +48,24 @@ export async function onUsageReading(
     const ws = await tx.workspaceSettings(customer.workspaceId);
     settings = effectiveSettings(ws?.settings, ws?.timezone);
   }
-  const t = usageTrigger(settings, customer, reading, null);
-  if (!t) return null;
-  await tx.lockDedupKeys(customer.workspaceId, [t.dedupKey]);
-  const open = await tx.openAlertForKey(customer.workspaceId, t.dedupKey);
-  return raiseAlertInTx(deps, tx, after, open ? usageTrigger(settings, customer, reading, open)! : t);
+  const t = usageTrigger(settings, customer, reading);
+  return t ? raiseAlertInTx(deps, tx, after, t) : null;
 }
 
 export const usageDedupKey = (customer: Pick<Customer, 'id'>) => `usage_threshold:${customer.id}`;
 
 /**
- * The alert trigger of a usage reading over its threshold (null when below). `open` is the open
- * alert of the customer, if any: a changed percentage is then posted as an update in its thread.
+ * The alert trigger of a usage reading over its threshold (null when below). Absorbed by an open
+ * alert or the cooldown, every such reading counts on the card ("3 more readings over threshold,
+ * latest 97%").
  */
 export function usageTrigger(
   settings: WorkspaceSettings,
   customer: Customer,
   reading: UsageReading,
-  open: Pick<Alert, 'facts'> | null,
 ): Trigger | null {
   const r = evaluateUsage(settings, customer, reading);
   if (!r.crossed) return null;
-  const previous = open ? Number(open.facts.percent) : null;
-  const changed = previous === null || Math.round(previous) !== Math.round(r.percent);
   return {
     workspaceId: customer.workspaceId,
     customer,
@@ -84,10 +80,7 @@ export function usageTrigger(
       framing: `${r.framing.emoji} ${r.framing.label}`.trim(),
       readingAt: reading.at.toISOString(),
     },
-    updateText:
-      open && changed
-        ? `📈 Usage update: ${fmtPct(previous!)} → ${fmtPct(r.percent)} of ${reading.metric} (${reading.used} / ${reading.limit}).`
-        : null,
+    absorbedAs: fmtPct(r.percent),
     cause: `usage ${fmtPct(r.percent)} ≥ ${r.threshold}%`,
   };
 }
@@ -214,18 +207,30 @@ export async function onInvoice(
     daysOverdue: rule.days,
   };
   const invoices = [...tracked.filter((i) => i.externalId !== inv.externalId), entry];
-  return raiseAlertInTx(deps, tx, after, {
+  const raised = await raiseAlertInTx(deps, tx, after, {
     workspaceId: customer.workspaceId,
     customer,
     type: 'collections',
     dedupKey,
     facts: { invoices, ...totals(invoices) },
-    updateText:
-      open && !isTracked
-        ? `🧾 Another invoice is overdue: ${inv.externalId} (${money(inv.amount, inv.currency)}, ${rule.days} days).`
+    // A newly overdue invoice is news; a re-scan of one already on the card (or, in the cooldown
+    // after its alert closed, of one already known) is not.
+    absorbedAs:
+      (open && !isTracked) || (!open && previous?.status !== 'open')
+        ? `${inv.externalId} (${money(inv.amount, inv.currency)}, ${rule.days} days)`
         : null,
     cause: `invoice ${inv.externalId} ${rule.days} days overdue with no customer response`,
   });
+  // Snoozed until paid (issue 21): another invoice falling due brings it back.
+  if (raised.outcome === 'updated' && open?.status === 'snoozed' && open.waitingFor === 'paid' && !isTracked)
+    await wakeSnoozed(
+      deps,
+      tx,
+      after,
+      raised.alert,
+      `Invoice ${inv.externalId} of ${customer.name} fell due too`,
+    );
+  return raised;
 }
 
 function totals(invoices: Record<string, unknown>[]): Record<string, unknown> {

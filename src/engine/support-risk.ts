@@ -41,8 +41,8 @@ const excerpt = (s: string, n = 280) => {
 
 /**
  * Raises (or updates) the customer's support-risk alert for a risky ticket: one open alert per
- * customer, so further risky tickets post into the same thread; cooldown and escalation are the
- * alert pipeline's. Returns null when the ticket is not risky under the workspace's settings.
+ * customer, so further risky tickets update its card (counted: "2 more risky tickets, latest …");
+ * cooldown and escalation are the alert pipeline's. Returns null when the ticket is not risky under the workspace's settings.
  */
 export async function onTicketAnalysis(
   deps: EngineDeps,
@@ -58,7 +58,6 @@ export async function onTicketAnalysis(
   if (reasons.length === 0) return null;
   const category: Category = analysis.category.primary;
   const dedupKey = `support_risk:${customer.id}`;
-  const open = await tx.openAlertForKey(customer.workspaceId, dedupKey);
   const matched = analysis.flags.flatMap((f) => f.matches.map((m) => `${m} (${f.name.replace(/_/g, ' ')})`));
   return raiseAlertInTx(deps, tx, after, {
     workspaceId: customer.workspaceId,
@@ -83,9 +82,7 @@ export async function onTicketAnalysis(
       churnFactors: churn?.factors.filter((f) => f.points > 0).map((f) => `${f.detail} (+${f.points})`) ?? [],
       playbook: settings.playbooks[category] ?? [],
     },
-    updateText: open
-      ? `🎫 Another risky ticket: "${excerpt(ticket.subject, 100)}" — ${reasons.join(', ')}.`
-      : null,
+    absorbedAs: `“${excerpt(ticket.subject, 80)}” (${reasons.join(', ')})`,
     cause: `ticket ${ticket.externalId}: ${reasons.join(', ')}`,
   });
 }

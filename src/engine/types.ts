@@ -83,6 +83,12 @@ export interface EscalationStep {
 
 export type NextActionKind = 'escalate' | 'resume' | 'wake';
 
+/** What a snoozed alert waits for (issue 21 item 1): the snooze action's `until`. */
+export const SNOOZE_UNTIL = ['duration', 'next_business_morning', 'customer_reply', 'paid'] as const;
+export type SnoozeUntil = (typeof SNOOZE_UNTIL)[number];
+/** `until: "duration"` is shown as `time`. */
+export type WaitingFor = 'time' | 'next_business_morning' | 'customer_reply' | 'paid';
+
 export interface Alert {
   id: string;
   workspaceId: string;
@@ -101,6 +107,8 @@ export interface Alert {
   pausedTotalMs: number;
   nextActionAt: Date | null;
   nextActionKind: NextActionKind | null;
+  /** Set by Snooze; meaningful only while `status` is `snoozed` (null from older rows = time). */
+  waitingFor?: WaitingFor | null;
   resolvedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ALERT_TYPES, CALL_OUTCOMES, CHANNELS, parseDurationMs, ROLES, TIERS } from '../engine/index.js';
+import {
+  ALERT_TYPES,
+  CALL_OUTCOMES,
+  CHANNELS,
+  parseDurationMs,
+  ROLES,
+  SNOOZE_UNTIL,
+  TIERS,
+} from '../engine/index.js';
 import { CATEGORIES, SENTIMENTS } from '../engine/analysis/types.js';
 
 /**
@@ -207,6 +215,15 @@ export const actionSchema = z
         action: z.literal('snooze'),
         ...actor,
         duration: duration.optional().describe('defaults to the workspace snooze setting'),
+        until: z
+          .enum(SNOOZE_UNTIL)
+          .optional()
+          .describe(
+            'what wakes it: duration (default, the workspace snooze or `duration`), next_business_morning ' +
+              "(the actor's working hours, Mon–Fri 09:00–18:00 when none are set), customer_reply (a new " +
+              'ticket or dunning response from the customer), paid (collections: payment resolves it, ' +
+              'another invoice falling due wakes it)',
+          ),
         note: note.optional(),
       }),
       z.object({ action: z.literal('resolve'), ...actor, note: note.optional() }),

@@ -3,6 +3,7 @@ import type { AppFeature, FeatureContext } from '../features.js';
 import {
   effectiveSettings,
   inTransaction,
+  wakeOnCustomerReply,
   type Clock,
   type EngineDeps,
   type WorkspaceSettings,
@@ -160,6 +161,15 @@ export function createIntelligence(deps: {
         const prev = worst.get(t.customer_id);
         if (!prev || analysis.sentiment.score < prev.analysis.sentiment.score) worst.set(t.customer_id, item);
       }
+      // A fresh ticket from a customer is its reply: it wakes the customer's alerts snoozed until the
+      // customer replies (issue 21), before the ticket's own risk is weighed.
+      const replied = new Map<string, string>();
+      for (const { t } of analysed) {
+        const at = t.updated_at ?? t.created_at;
+        if (t.customer_id && !(at && at.getTime() < freshAfter)) replied.set(t.customer_id, t.external_id);
+      }
+      for (const [customerId, ticket] of replied)
+        await wakeOnCustomerReply(deps, workspaceId, customerId, `The customer replied (ticket ${ticket})`);
       let alerts = 0;
       for (const { t, analysis } of worst.values()) {
         const raised = await inTransaction(deps, async (tx, after) => {

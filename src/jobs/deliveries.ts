@@ -100,7 +100,12 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       } else {
         const viewer = t.personId ? await o.repo.person(t.personId) : null;
         if (!viewer) continue;
-        await o.gateway.updateCard(t.conversation, t.rootMessageId, await renderFor(r.alertId, viewer));
+        await o.gateway.updateCard(
+          t.conversation,
+          t.rootMessageId,
+          await renderFor(r.alertId, viewer),
+          r.quiet ? { quiet: true } : undefined,
+        );
       }
       done.add(t.id);
       // Saved per target, before the next one is sent: after a crash the retry skips this thread.

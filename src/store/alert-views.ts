@@ -11,7 +11,17 @@ export interface AlertCardData {
   resolvedBy: string | null;
   workspaceTimezone: string;
   workspaceSettings: unknown;
+  /** Triggers the alert absorbed since its card was sent, and the latest one's value (issue 21 item 2). */
+  suppressed: { count: number; latest: string | null };
 }
+
+/**
+ * The absorbed triggers of an alert, from its timeline (engine/suppression.ts): `updated` and
+ * `suppressed` events whose details carry `absorbed`. As SQL over alias `a` (an alerts row).
+ */
+const ABSORBED = `FROM alert_events e WHERE e.alert_id = a.id AND e.kind IN ('updated', 'suppressed') AND e.details ? 'absorbed'`;
+const SUPPRESSED_COUNT = `(SELECT count(*)::int ${ABSORBED}) AS suppressed_count`;
+const SUPPRESSED_LATEST = `(SELECT e.details->>'absorbed' ${ABSORBED} ORDER BY e.id DESC LIMIT 1) AS suppressed_latest`;
 
 /** Reads what an alert card needs. */
 export async function loadAlertCardData(
@@ -20,7 +30,8 @@ export async function loadAlertCardData(
 ): Promise<AlertCardData | null> {
   const a = (
     await pool.query(
-      'SELECT a.*, w.timezone AS ws_timezone, w.settings AS ws_settings FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1',
+      `SELECT a.*, w.timezone AS ws_timezone, w.settings AS ws_settings, ${SUPPRESSED_COUNT}, ${SUPPRESSED_LATEST}
+       FROM alerts a JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1`,
       [alertId],
     )
   ).rows[0];
@@ -50,6 +61,10 @@ export async function loadAlertCardData(
     resolvedBy,
     workspaceTimezone: a.ws_timezone as string,
     workspaceSettings: a.ws_settings,
+    suppressed: {
+      count: Number(a.suppressed_count ?? 0),
+      latest: (a.suppressed_latest as string | null) ?? null,
+    },
   };
 }
 
@@ -108,7 +123,8 @@ export async function listAlertsForApi(
   return rows.map(apiAlert);
 }
 
-const ALERT_SELECT = `SELECT a.*, c.external_id AS customer_ext, c.name AS customer_name, p.external_id AS assignee_ext
+const ALERT_SELECT = `SELECT a.*, c.external_id AS customer_ext, c.name AS customer_name, p.external_id AS assignee_ext,
+  ${SUPPRESSED_COUNT}
   FROM alerts a JOIN customers c ON c.id = a.customer_id LEFT JOIN people p ON p.id = a.assignee_id`;
 
 function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
@@ -126,9 +142,11 @@ function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
     escalationRoleLabel: current ? ROLE_LABELS[current.role] : null,
     escalation: a.escalation.map((s) => ({ role: s.role, afterMs: s.afterMs })),
     facts: a.facts,
+    suppressedCount: Number(r.suppressed_count ?? 0),
     version: a.version,
     nextActionAt: a.nextActionAt?.toISOString() ?? null,
     nextActionKind: a.nextActionKind,
+    waitingFor: a.status === 'snoozed' ? (a.waitingFor ?? 'time') : null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
     resolvedAt: a.resolvedAt?.toISOString() ?? null,

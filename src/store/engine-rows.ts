@@ -53,6 +53,7 @@ export function toAlert(r: Row): Alert {
     pausedTotalMs: Number(r.paused_total_ms ?? 0),
     nextActionAt: date(r.next_action_at),
     nextActionKind: (r.next_action_kind as Alert['nextActionKind']) ?? null,
+    waitingFor: (r.waiting_for as Alert['waitingFor']) ?? null,
     resolvedAt: date(r.resolved_at),
     createdAt: date(r.created_at)!,
     updatedAt: date(r.updated_at)!,

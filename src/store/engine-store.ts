@@ -44,6 +44,7 @@ const PATCH_COLUMNS: Record<keyof AlertPatch, string> = {
   pausedTotalMs: 'paused_total_ms',
   nextActionAt: 'next_action_at',
   nextActionKind: 'next_action_kind',
+  waitingFor: 'waiting_for',
   resolvedAt: 'resolved_at',
 };
 
@@ -258,6 +259,16 @@ function engineTx(c: pg.PoolClient): EngineTx {
              AND NOT (id = ANY($3::uuid[]))
            ORDER BY next_action_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [now, limit, skipIds],
+        )
+      ).rows as Row[];
+      return rows.map(toAlert);
+    },
+    async snoozedAlertsWaitingFor(workspaceId, customerId, waitingFor) {
+      const rows = (
+        await c.query(
+          `SELECT * FROM alerts WHERE workspace_id = $1 AND customer_id = $2 AND status = 'snoozed'
+             AND waiting_for = $3 ORDER BY created_at FOR UPDATE`,
+          [workspaceId, customerId, waitingFor],
         )
       ).rows as Row[];
       return rows.map(toAlert);

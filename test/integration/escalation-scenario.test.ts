@@ -138,7 +138,7 @@ describe('usage alert escalation, acknowledge, resume and resolve', () => {
 });
 
 describe('updates, cooldown and collections', () => {
-  it('posts a new trigger on an open alert as an update in the same thread, not a new alert', async () => {
+  it('counts a new trigger on an open alert on its card, in place, not as a reply nor a new alert', async () => {
     const first = await team.api.post('/api/v1/usage', {
       customerExternalId: 'cust-2',
       used: 76,
@@ -151,9 +151,13 @@ describe('updates, cooldown and collections', () => {
       limit: 100,
     });
     expect(second.body.outcome).toBe('updated');
+    // Issue 21 item 2: the root card counts it ("1 more reading …, latest 93%"); no thread reply.
     await eventually(async () =>
-      (await replies('csm-1')).some((t) => t.includes('76%') && t.includes('93%')),
+      (await roots('csm-1')).some(
+        (m) => cardText(m).includes('Globex') && cardText(m).includes('1 more reading over threshold'),
+      ),
     );
+    expect((await replies('csm-1')).some((t) => t.includes('93%'))).toBe(false);
     const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts.filter(
       (a: { customerExternalId: string }) => a.customerExternalId === 'cust-2',
     );

@@ -35,9 +35,48 @@ interface RouteDoc {
   /** A path parameter that is an externalId (any string), not a UUID. */
   externalIdParam?: string;
   idempotent?: boolean;
-  ok: { status: number; description: string };
+  ok: { status: number; description: string; schema?: Record<string, unknown> };
   errors: number[];
 }
+
+/** The alert as GET /alerts/{id} and GET /alerts answer it (store/alert-views.ts apiAlert). */
+const ALERT_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    type: { type: 'string', enum: ['usage_threshold', 'collections', 'support_risk'] },
+    status: { type: 'string', enum: ['open', 'acknowledged', 'snoozed', 'resolved'] },
+    customerExternalId: { type: 'string' },
+    customerName: { type: 'string' },
+    assigneeExternalId: { type: ['string', 'null'] },
+    escalationStep: { type: 'integer' },
+    facts: { type: 'object' },
+    suppressedCount: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'Triggers absorbed since the card was sent: readings, invoices or tickets that updated the open ' +
+        'alert, or fell in the cooldown after it. Each is on the timeline (`updated` / `suppressed` with ' +
+        '`details.absorbed`); the card shows "3 more readings over threshold …, latest 97%".',
+    },
+    waitingFor: {
+      type: ['string', 'null'],
+      enum: ['customer_reply', 'paid', 'next_business_morning', 'time', null],
+      description:
+        'While snoozed, what brings it back (the snooze `until`; `time` = a duration); null otherwise.',
+    },
+    version: { type: 'integer' },
+    nextActionAt: { type: ['string', 'null'], format: 'date-time' },
+    nextActionKind: { type: ['string', 'null'], enum: ['escalate', 'resume', 'wake', null] },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    timeline: { type: 'array', items: { type: 'object' }, description: 'GET /alerts/{id} only' },
+    recipients: { type: 'array', items: { type: 'string' }, description: 'GET /alerts/{id} only' },
+  },
+  required: ['id', 'type', 'status', 'suppressedCount', 'version'],
+};
+const ALERT_REF = { $ref: '#/components/schemas/Alert' };
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input: `details` names each bad field (dotted path) and what is wrong with it',
@@ -134,7 +173,11 @@ export const API_V1_ROUTES: RouteDoc[] = [
     path: '/alerts',
     summary: 'List alerts, newest first',
     query: alertsQuery,
-    ok: { status: 200, description: '`{alerts: Alert[]}`' },
+    ok: {
+      status: 200,
+      description: '`{alerts: Alert[]}`',
+      schema: { type: 'object', properties: { alerts: { type: 'array', items: ALERT_REF } } },
+    },
     errors: [400],
   },
   {
@@ -142,7 +185,7 @@ export const API_V1_ROUTES: RouteDoc[] = [
     path: '/alerts/{id}',
     summary: 'One alert with its timeline',
     idParam: 'id',
-    ok: { status: 200, description: 'The alert and its timeline' },
+    ok: { status: 200, description: 'The alert and its timeline', schema: ALERT_REF },
     errors: [400, 404],
   },
   {
@@ -271,6 +314,7 @@ export function openApiDocument(): Record<string, unknown> {
     return { $ref: own };
   };
   const errorRef = ref(errorSchema);
+  schemas.Alert = ALERT_SCHEMA;
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of API_V1_ROUTES) {
@@ -307,7 +351,7 @@ export function openApiDocument(): Record<string, unknown> {
     const responses: Record<string, unknown> = {
       [String(route.ok.status)]: {
         description: route.ok.description,
-        content: { 'application/json': { schema: { type: 'object' } } },
+        content: { 'application/json': { schema: route.ok.schema ?? { type: 'object' } } },
       },
     };
     for (const status of [...route.errors, ...COMMON_ERRORS])

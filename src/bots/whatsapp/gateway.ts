@@ -28,8 +28,14 @@ export function createWhatsAppGateway(deps: {
     async postCard(conv, msg) {
       return { messageId: await sender.postCard(await sender.chat(conv.externalId, conv.id), msg) };
     },
-    async updateCard(conv, messageId, msg) {
-      await sender.updateCard(await sender.chat(conv.externalId, conv.id), messageId, msg);
+    async updateCard(conv, messageId, msg, opts) {
+      const c = await sender.chat(conv.externalId, conv.id);
+      // WhatsApp cannot edit a message: an "update" is a new message (and, since October 2026, a
+      // billed one). A quiet update (a reading the open alert absorbed) sends nothing; the card is
+      // remembered, and the next message about the alert (an action, an escalation, the card sent
+      // when the window opens) shows the count and latest value. CHAT.md §4.
+      if (opts?.quiet) await sender.rememberCard(c, messageId, msg);
+      else await sender.updateCard(c, messageId, msg);
     },
     async postReply(conv, rootMessageId, text) {
       const c = await sender.chat(conv.externalId, conv.id);

@@ -218,6 +218,22 @@ export function createWhatsAppSender(deps: {
       if (state) await saveCardState(services, c.workspaceId, c.waId, { ...state, pending: false });
       return id;
     },
+    /**
+     * Keeps the latest card of an alert already in this chat without sending it (a quiet update):
+     * a card still waiting for the window (pending) is sent as this one.
+     */
+    async rememberCard(c: WaChat, rootMessageId: string, msg: CardMessage): Promise<void> {
+      const { r } = cardService(msg);
+      const alertId = r.alertId ?? (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;
+      const prev = alertId ? await loadCardState(services, c.waId, alertId) : null;
+      if (!prev) return;
+      await saveCardState(services, c.workspaceId, c.waId, {
+        ...prev,
+        version: r.version ?? prev.version,
+        forms: r.alertId ? r.forms : prev.forms,
+        latest: msg,
+      });
+    },
     /** Text about an alert (quoting its first message) or outside any alert. */
     async postText(
       c: WaChat,

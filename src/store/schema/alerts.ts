@@ -45,6 +45,8 @@ export const alerts = pgTable(
     /** When the next timer is due, and what it does (escalate | resume | wake). */
     nextActionAt: ts('next_action_at'),
     nextActionKind: text('next_action_kind'),
+    /** While snoozed: time | next_business_morning | customer_reply | paid (issue 21). */
+    waitingFor: text('waiting_for'),
     resolvedAt: ts('resolved_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -100,7 +100,7 @@ describe('support intelligence on ingested tickets', () => {
     expect(reply.text).toContain('Playbook (Legal threat');
   });
 
-  it('a second risky ticket for the same customer posts into the same thread, not a new alert', async () => {
+  it('a second risky ticket for the same customer is counted on the same card, not a new alert', async () => {
     await app.tickets.ingest(team.workspaceId, source, [
       {
         externalId: 'T-101',
@@ -109,12 +109,17 @@ describe('support intelligence on ingested tickets', () => {
         organizationExternalId: 'cust-1',
       },
     ]);
+    const repliesBefore = (await messages('csm-1')).filter((m) => m.threadRootId !== null).length;
+    // Issue 21 item 2: counted on the root card in place, not posted into the thread.
     await eventually(async () =>
-      (await messages('csm-1')).some(
-        (m) => m.threadRootId !== null && (m.text ?? '').includes('Another risky ticket'),
+      (await roots('csm-1')).some((m) =>
+        JSON.stringify(m.card).includes(
+          '1 more risky ticket since this card was sent, latest “Cancel our subscription”',
+        ),
       ),
     );
     expect(await roots('csm-1')).toHaveLength(1);
+    expect((await messages('csm-1')).filter((m) => m.threadRootId !== null)).toHaveLength(repliesBefore);
     expect((await team.api.get('/api/v1/alerts?status=open')).body.alerts).toHaveLength(1);
   });
 
