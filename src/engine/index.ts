@@ -40,4 +40,5 @@ export {
   type InvoiceInput,
   type UsageOutcome,
 } from './ingest.js';
+export { runDueTimersBatch } from './escalate-batch.js';
 export { localDateTimeToUtc } from './local-time.js';
