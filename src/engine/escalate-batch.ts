@@ -84,14 +84,16 @@ async function loadContext(tx: EngineTx, alerts: Alert[]): Promise<Context> {
     (r) => r !== 'csm' && r !== 'csm_manager',
   );
   const ids = alerts.map((a) => a.id);
-  const [wss, customers, assignees, holders, recipients, channels] = await Promise.all([
-    tx.workspacesSettings(wsIds),
-    tx.customersByIds([...new Set(alerts.map((a) => a.customerId))]),
-    tx.peopleByIdsAcross([...new Set(alerts.map((a) => a.assigneeId).filter((x): x is string => !!x))]),
-    roles.length ? tx.peopleWithRoles(wsIds, roles) : Promise.resolve([]),
-    tx.recipientsOf(ids),
-    tx.alertChannelsOf(ids),
+  // One after the other: a transaction is one connection, and pg queues (deprecated) rather than
+  // pipelines concurrent queries on one client.
+  const wss = await tx.workspacesSettings(wsIds);
+  const customers = await tx.customersByIds([...new Set(alerts.map((a) => a.customerId))]);
+  const assignees = await tx.peopleByIdsAcross([
+    ...new Set(alerts.map((a) => a.assigneeId).filter((x): x is string => !!x)),
   ]);
+  const holders = roles.length ? await tx.peopleWithRoles(wsIds, roles) : [];
+  const recipients = await tx.recipientsOf(ids);
+  const channels = await tx.alertChannelsOf(ids);
   const people = new Map(assignees.map((p) => [p.id, p]));
   const managerIds = [...new Set(assignees.map((p) => p.managerId).filter((x): x is string => !!x))].filter(
     (id) => !people.has(id),
