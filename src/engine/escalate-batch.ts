@@ -9,8 +9,8 @@ import { ROLE_LABELS, type Alert, type Channel, type Customer, type Person, type
  * The due-time hot path, set-based (issue 18): a claimed batch of due escalations runs its steps in
  * a fixed number of statements instead of ≈ 15 per alert.
  *
- * Per batch, whatever its size: one claim (FOR UPDATE SKIP LOCKED), six reads (workspace settings,
- * customers, assignees and their managers, role holders, existing recipients, alert channels), then
+ * Per batch, whatever its size: one claim (FOR UPDATE SKIP LOCKED), up to seven reads (workspace
+ * settings, customers, assignees, their managers, role holders, existing recipients, alert channels), then
  * one multi-row statement each for recipients, outbox rows, timeline events and the alert rows
  * (version-checked). The decisions are those of runDueSteps, computed in memory with the same
  * policy functions (nominalDue, stepCalendar, stepHold on the workspace's live settings).
