@@ -46,7 +46,8 @@ export async function runConnectors(): Promise<BenchResult> {
   let bench: Awaited<ReturnType<typeof startBenchApp>> | undefined;
   try {
     fake.upsert(seedTickets(TICKETS, { endAgoMs: 60 * 60_000 }));
-    bench = await startBenchApp(db.env);
+    // The fake Zendesk listens on the loopback, which the connector egress policy refuses by default.
+    bench = await startBenchApp({ FINCELO_CONNECTOR_ALLOW_HOSTS: '127.0.0.1,localhost', ...db.env });
     const { app } = bench;
     const ws = await createWorkspace(app.database.db, { name: 'bench connectors' });
     const service = createConnectorService({

@@ -45,6 +45,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   escalation: runEscalation,
   'slack-delivery': runSlackDelivery,
   connectors: async () => (await import('./connectors.js')).runConnectors(),
+  'scale-out': async () => (await import('./scale-out.js')).runScaleOut(),
   analyzer: async () => (await import('./analyzer.js')).runAnalyzerBench(),
   'csv-import': async () => (await import('./csv-import.js')).runCsvImportBench(),
   crash: async () => (await import('./crash.js')).runCrashBench(),

@@ -226,7 +226,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       run: runsEngine,
       notifications: database.kind === 'server',
       lanes: parallel,
-      batch: 25,
+      batch: 100,
       log,
       onRan: (dueAt) => metrics.escalationLag.observe((Date.now() - dueAt.getTime()) / 1000),
     });

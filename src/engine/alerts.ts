@@ -454,7 +454,7 @@ export async function runDueTimers(
 }
 
 /** Runs the due timer of an alert locked by this transaction (escalate, resume or wake). */
-async function runLockedTimer(
+export async function runLockedTimer(
   deps: EngineDeps,
   tx: EngineTx,
   after: AfterCommit,

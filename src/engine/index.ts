@@ -40,6 +40,7 @@ export {
   type InvoiceInput,
   type UsageOutcome,
 } from './ingest.js';
+export { runDueTimersBatch } from './escalate-batch.js';
 export { localDateTimeToUtc } from './local-time.js';
 export { applyToEach, type BulkOutcome } from './bulk.js';
 export { suppressedLine } from './suppression.js';

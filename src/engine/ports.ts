@@ -178,6 +178,38 @@ export interface EngineTx {
   claimDueAlerts(now: Date, limit: number, skipIds: string[]): Promise<Alert[]>;
   /** A customer's snoozed alerts waiting for this event (issue 21), locked for update. */
   snoozedAlertsWaitingFor(workspaceId: string, customerId: string, waitingFor: WaitingFor): Promise<Alert[]>;
+  // Set-based escalation steps (src/engine/escalate-batch.ts): one statement each for a whole batch.
+  /** Settings and time zone of many workspaces. */
+  workspacesSettings(ids: string[]): Promise<{ id: string; settings: unknown; timezone: string }[]>;
+  customersByIds(ids: string[]): Promise<Customer[]>;
+  /** People by id in any workspace (the caller checks each against its alert's workspace). */
+  peopleByIdsAcross(ids: string[]): Promise<Person[]>;
+  /** People holding any of `roles` in any of the workspaces, ordered as peopleWithRole orders them. */
+  peopleWithRoles(workspaceIds: string[], roles: Role[]): Promise<Person[]>;
+  recipientsOf(alertIds: string[]): Promise<{ alertId: string; personId: string }[]>;
+  /** alertChannels for many alerts. */
+  alertChannelsOf(alertIds: string[]): Promise<{ alertId: string; channel: Channel }[]>;
+  addRecipients(rows: { alertId: string; personId: string; step: number; at: Date }[]): Promise<void>;
+  /** Outbox rows in the given order (the order deliveries of one alert are sent in). */
+  enqueueDeliveries(
+    rows: { workspaceId: string; channel: Channel; request: DeliveryRequest }[],
+  ): Promise<void>;
+  /**
+   * Sets step, token and timer of many alerts, each only when its stored version is
+   * `expectedVersion` (bumped by `versionBump`); returns how many rows changed.
+   */
+  updateAlertsBatch(
+    rows: {
+      id: string;
+      expectedVersion: number;
+      versionBump: number;
+      step: number;
+      token: number;
+      nextActionAt: Date | null;
+      nextActionKind: string | null;
+    }[],
+    now: Date,
+  ): Promise<number>;
   /** An alert locked for update; workspaceId null only for timers, which carry just the alert id. */
   lockAlert(workspaceId: string | null, alertId: string): Promise<Alert | null>;
   insertAlert(a: NewAlert): Promise<Alert>;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { runDueTimers, type EngineDeps } from '../engine/index.js';
+import { runDueTimersBatch, type EngineDeps } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import { createTimersRepo } from '../store/timers-repo.js';
 
@@ -69,7 +69,7 @@ export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<Al
       if (closed) return;
       let ran: { id: string; dueAt: Date }[];
       try {
-        ran = await runDueTimers(o.engine, o.batch, skipList());
+        ran = await runDueTimersBatch(o.engine, o.batch, skipList());
       } catch (err) {
         // One alert of the batch failed and rolled the batch back: run them one by one to find it.
         o.log.warn({ err }, 'alert timer batch failed; retrying its alerts one at a time');
@@ -84,7 +84,7 @@ export async function createAlertTimerLoop(o: AlertTimerLoopOptions): Promise<Al
   async function isolate(): Promise<void> {
     for (let i = 0; i < o.batch && !closed; i++) {
       try {
-        const r = await runDueTimers(o.engine, 1, skipList());
+        const r = await runDueTimersBatch(o.engine, 1, skipList());
         if (r.length === 0) return;
         for (const x of r) o.onRan?.(x.dueAt);
       } catch (err) {

@@ -10,6 +10,7 @@ import type {
 import type { AlertType, Channel, TimelineEvent } from '../engine/types.js';
 import { date, toAlert, toCustomer, toPerson, type Row } from './engine-rows.js';
 import { insertAlertsBatch } from './alert-batch.js';
+import { escalationBatchTx } from './escalate-batch.js';
 
 export { toAlert, toCustomer, toPerson };
 
@@ -52,6 +53,7 @@ function engineTx(c: pg.PoolClient): EngineTx {
   const one = async (sql: string, params: unknown[]) =>
     (await c.query(sql, params)).rows[0] as Row | undefined;
   return {
+    ...escalationBatchTx(c),
     async workspaceSettings(workspaceId) {
       const r = await one('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]);
       return r ? { settings: r.settings, timezone: r.timezone as string } : null;
