@@ -7,7 +7,9 @@ import {
   type WorkspaceSettings,
 } from './settings.js';
 import { holdStep, loadPolicy, nominalDue, stepCalendar, stepHold } from './policy/engine.js';
-import { ROLE_LABELS, type Alert, type AlertType, type Customer, type Person } from './types.js';
+import { executeChannelStep } from './policy/channel-route.js';
+import { armFallback } from './policy/fallback.js';
+import { stepLabel, type Alert, type AlertType, type Customer, type Person } from './types.js';
 
 /**
  * The alert lifecycle: raise (or update the open alert), escalate on timers, notify.
@@ -239,6 +241,7 @@ export async function raiseAlertsBatch(
     });
     after.timer(id, 2, nextDue);
     after.kick(channel);
+    armFallback(deps, after, csm, id, now); // issue 20 item 5
     results[i] = { outcome: 'created', alert: undefined as unknown as Alert }; // filled below
   }
   await tx.addEvents(suppressed);
@@ -277,7 +280,7 @@ export async function runDueSteps(
     const { holders, cal } = await calendarOf(nextIndex);
     const due = nominalDue(current, nextIndex, cal)!;
     if (due.getTime() > now.getTime()) break;
-    const hold = stepHold(policy, cal, holders, now);
+    const hold = stepHold(policy, cal, holders, now, !!current.escalation[nextIndex]!.channel);
     if (hold) return holdStep(tx, after, current, nextIndex, hold, cal, holders, now);
     await executeStep(deps, tx, after, current, nextIndex, now);
     const updated = await tx.updateAlert(current.id, current.version, { step: nextIndex }, now);
@@ -299,7 +302,8 @@ export async function runDueSteps(
 }
 
 /** Who holds a role for this alert: the assignee, their manager, or the workspace's role holders. */
-export async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Promise<Person[]> {
+export async function roleHolders(tx: EngineTx, alert: Alert, role?: Person['role']): Promise<Person[]> {
+  if (!role) return []; // a channel step (issue 20 item 6) notifies a conversation, not people
   if (role === 'csm') {
     const p = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
     return p ? [p] : [];
@@ -321,20 +325,24 @@ export async function executeStep(
   now: Date,
 ): Promise<void> {
   const step = alert.escalation[index]!;
+  // Issue 20 item 6: a channel step posts the card in that conversation (policy/channel-route.ts).
+  const channelSkip = step.channel ? await executeChannelStep(deps, tx, after, alert, index, now) : null;
+  if (step.channel && !channelSkip) return;
   const holders = await roleHolders(tx, alert, step.role);
-  const label = ROLE_LABELS[step.role];
+  const label = stepLabel(step);
   if (holders.length === 0) {
     const why =
-      step.role === 'csm'
+      channelSkip ??
+      (step.role === 'csm'
         ? 'the customer has no CSM assigned'
         : step.role === 'csm_manager'
           ? 'the CSM has no manager set'
-          : `nobody in the workspace has the role ${label}`;
+          : `nobody in the workspace has the role ${label}`);
     await tx.addEvent(alert.workspaceId, alert.id, {
       at: now,
       kind: 'escalation_skipped',
       channel: 'system',
-      details: { step: index, role: step.role, reason: why },
+      details: { step: index, role: step.role, channel: step.channel, reason: why },
     });
     const customer = await tx.customer(alert.workspaceId, alert.customerId);
     for (const admin of await tx.admins(alert.workspaceId)) {
@@ -388,6 +396,7 @@ export async function enqueueFor(
   const channel = channelFor(person, deps.enabledChannels);
   await tx.enqueueDelivery(person.workspaceId, channel, d);
   after.kick(channel);
+  if (d.kind === 'post_card') armFallback(deps, after, person, d.alertId, deps.clock.now()); // issue 20 item 5
 }
 
 /** Queues a thread-wide delivery (reply or card update) on every channel the alert lives on. */

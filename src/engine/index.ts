@@ -41,3 +41,4 @@ export {
   type UsageOutcome,
 } from './ingest.js';
 export { localDateTimeToUtc } from './local-time.js';
+export { FALLBACK_JOB, DEFAULT_FALLBACK_AFTER, runFallback } from './policy/fallback.js';

@@ -36,6 +36,11 @@ export interface Scheduler {
 export type DeliveryRequest =
   /** Post the alert card into the person's conversation (or reply + update if the thread exists). */
   | { kind: 'post_card'; alertId: string; personId: string; intro?: string }
+  /**
+   * Post the alert card into a team conversation (a role channel step, issue 20 item 6): the
+   * platform's conversation id; a second one for the same alert updates the card and replies in its thread.
+   */
+  | { kind: 'channel_card'; alertId: string; conversation: string; intro?: string }
   /** Re-render the alert card in every thread of the alert on this channel. */
   | { kind: 'update_cards'; alertId: string }
   /** Post text as a reply in every thread of the alert on this channel. */

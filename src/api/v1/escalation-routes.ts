@@ -55,9 +55,23 @@ export function escalationRoutes(deps: { engine: EngineDeps }): Router {
           // A step runs no earlier than the one before it was delivered (the engine runs them in order).
           const dueAt = nominalDue(alert, i, cal)!;
           const t = dueAt > previous ? dueAt : previous;
-          const hold = stepHold(policy, cal, holders, t);
+          const hold = stepHold(policy, cal, holders, t, !!step.channel);
           const deliverAt = hold?.until ?? t;
           previous = deliverAt;
+          const held = hold
+            ? { heldBy: hold.by, heldLabel: `held until ${formatHoldUntil(hold.until, cal.timeZone)}` }
+            : {};
+          if (step.channel) {
+            // A role channel (issue 20 item 6): the card goes to that conversation, on its channel.
+            out.push({
+              step: i + 1,
+              channel: step.channel,
+              deliverVia: step.channel.slice(0, step.channel.indexOf(':')),
+              at: deliverAt.toISOString(),
+              ...held,
+            });
+            continue;
+          }
           if (holders.length === 0)
             out.push({
               step: i + 1,
@@ -73,9 +87,7 @@ export function escalationRoutes(deps: { engine: EngineDeps }): Router {
               personExternalId: p.externalId,
               deliverVia: channelFor(p, deps.engine.enabledChannels),
               at: deliverAt.toISOString(),
-              ...(hold
-                ? { heldBy: hold.by, heldLabel: `held until ${formatHoldUntil(hold.until, cal.timeZone)}` }
-                : {}),
+              ...held,
             });
         }
         return out;

@@ -7,7 +7,7 @@ import { announce, conflict, record, refuse, update, type ActionResult, type Ctx
 import { enqueueFor, executeStep, runDueSteps } from '../alerts.js';
 import { parseDurationMs } from '../duration.js';
 import type { WorkspaceSettings } from '../settings.js';
-import { ROLE_LABELS, type EscalationStep } from '../types.js';
+import { stepLabel, type EscalationStep } from '../types.js';
 
 /** Two clicks on Escalate now closer together than this reach the next step once. */
 export const ESCALATE_NOW_FENCE_MS = 60_000;
@@ -44,11 +44,15 @@ export async function escalateNow(ctx: Ctx): Promise<ActionResult> {
     token: alert.token + 1,
   });
   if (!opened) return conflict();
-  await record(ctx, 'escalated_now', { step: next, role: step.role, ...(note ? { note } : {}) });
+  await record(ctx, 'escalated_now', {
+    step: next,
+    ...(step.channel ? { channel: step.channel } : { role: step.role }),
+    ...(note ? { note } : {}),
+  });
   await announce(
     ctx,
     opened,
-    `⏩ ${ctx.req.actor.name} escalated this alert now to the ${ROLE_LABELS[step.role]}${note ? `: “${note}”` : '.'}`,
+    `⏩ ${ctx.req.actor.name} escalated this alert now to the ${stepLabel(step)}${note ? `: “${note}”` : '.'}`,
   );
   await executeStep(ctx.deps, ctx.tx, ctx.after, opened, next, ctx.now);
   const stepped = await ctx.tx.updateAlert(opened.id, opened.version, { step: next }, ctx.now);
@@ -57,7 +61,7 @@ export async function escalateNow(ctx: Ctx): Promise<ActionResult> {
   return {
     ok: true,
     alert: scheduled,
-    message: `Escalated now to step ${next + 1} (${ROLE_LABELS[step.role]}).`,
+    message: `Escalated now to step ${next + 1} (${stepLabel(step)}).`,
   };
 }
 
