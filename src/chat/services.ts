@@ -25,6 +25,7 @@ import type { CsvImportService } from '../csv-import/types.js';
 import { createTicketPipeline, type TicketPipeline } from '../tickets/pipeline.js';
 import { customerIntelligenceLines } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';
+import { escalationTestReply } from './escalation-test.js';
 import {
   insertPeople,
   insertWorkspaces,
@@ -165,7 +166,7 @@ export interface ChatServices {
 }
 
 export interface CommandReply {
-  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'unknown';
+  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'escalation' | 'unknown';
   text: string;
   /** For `settings`: open this form (admins only). */
   openForm?: string;
@@ -178,6 +179,7 @@ export const HELP_TEXT = [
   '• `alerts` — your open alerts',
   '• `customer <name>` — usage, invoices, open alerts, churn risk and playbook of a customer',
   '• `brief` — the CFO morning brief now',
+  '• `escalation test <customer>` — who would be notified when, on which channel (sends nothing)',
   '• `help` — this list',
   'Act on an alert from its card: Acknowledge, Log Call, Schedule Follow-up, Reassign, Snooze 24h, Mark Resolved.',
 ].join('\n');
@@ -230,6 +232,11 @@ export function createChatServices(deps: {
         return { kind: 'customer', text: await customerSummary(workspaceId, arg) };
       case 'brief':
         return { kind: 'brief', text: await briefOnDemand(pool, engine, workspaceId) };
+      case 'escalation': // issue 20: the dry run in chat
+        return {
+          kind: 'escalation',
+          text: await escalationTestReply({ pool, engine }, workspaceId, person, arg),
+        };
       default:
         return { kind: 'unknown', text: `I don't know "${word}".\n${HELP_TEXT}` };
     }

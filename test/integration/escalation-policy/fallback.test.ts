@@ -103,6 +103,18 @@ describe('fallbackChannel and fallbackAfter on a person', () => {
       (p: { externalId: string }) => p.externalId === 'csm-1',
     );
     expect(sam).toMatchObject({ fallbackChannel: 'playground', fallbackAfter: '2s' });
+    // The dry run shows where and when the fallback would fire.
+    const dry = await team.api.post('/api/v1/escalation/dry-run', {
+      customerExternalId: 'cust-1',
+      type: 'usage_threshold',
+      at: '2027-03-01T10:00:00Z',
+    });
+    expect(dry.body.steps[0]).toMatchObject({
+      personExternalId: 'csm-1',
+      deliverVia: 'slack',
+      at: '2027-03-01T10:00:00.000Z',
+      fallback: { channel: 'playground', at: '2027-03-01T10:00:02.000Z' },
+    });
   });
 });
 

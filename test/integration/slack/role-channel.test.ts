@@ -17,6 +17,7 @@ import {
   postSlack,
   seedSlackTeam,
   SLACK_USERS,
+  slashCommand,
   slackEnv,
 } from './support.js';
 
@@ -86,6 +87,21 @@ describe('escalation settings with a channel step', () => {
       at: '2027-03-01T10:00:02.000Z',
     });
     expect(dry.body.steps[1].personExternalId).toBeUndefined();
+  });
+
+  it('`/fincelo escalation test Northwind` answers the same dry run in chat, sending nothing', async () => {
+    const cmd = await slashCommand(app.url, fake, 'U0SAM', 'escalation test Northwind');
+    expect(cmd.status).toBe(200);
+    const text = String((await cmd.reply()).body.text);
+    expect(text).toContain('Escalation dry run');
+    expect(text).toContain('Northwind');
+    expect(text).toMatch(/1\. csm Sam CSM \(csm-1\) — on slack at/);
+    expect(text).toMatch(new RegExp(`2\\. slack:${CHANNEL} — on slack at`));
+    expect(text).toMatch(/3\. cfo Morgan CFO \(cfo-1\) — on slack at/);
+    const unknown = await slashCommand(app.url, fake, 'U0SAM', 'escalation test Nobody Inc');
+    expect(String((await unknown.reply()).body.text)).toContain('No customer matches "Nobody Inc"');
+    expect(fake.roots(CHANNEL)).toHaveLength(0);
+    expect(fake.roots('D0SAM')).toHaveLength(0);
   });
 });
 
