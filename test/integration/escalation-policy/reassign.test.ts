@@ -82,13 +82,15 @@ describe('reassignResponse', () => {
       toPersonExternalId: 'csm-3',
     });
     expect(r.status).toBe(200);
-    await eventually(async () => (await cardsFor(ids['csm-3']!, 'Northwind')).length === 1);
+    await eventually(async () => (await cardsFor(ids['csm-3']!, 'Northwind')).length === 1, 30_000);
     // The window is announced in the thread and kept on the timeline.
-    await eventually(async () =>
-      (await messages(ids['csm-1']!)).some((m) => (m.text ?? '').includes('Jo CSM has 2s to respond')),
+    await eventually(
+      async () =>
+        (await messages(ids['csm-1']!)).some((m) => (m.text ?? '').includes('Jo CSM has 2s to respond')),
+      30_000,
     );
     // 2 s later (not 1 h), Kim — Jo's manager — gets the card, with the escalation intro.
-    await eventually(async () => (await cardsFor(ids['mgr-2']!, 'Northwind')).length === 1, 20_000);
+    await eventually(async () => (await cardsFor(ids['mgr-2']!, 'Northwind')).length === 1, 30_000);
     const alert = await alertOf(id);
     expect(alert.assigneeExternalId).toBe('csm-3');
     expect(alert.escalationStep).toBe(2);

@@ -45,8 +45,8 @@ describe('a channel step through Google Chat', () => {
       metric: 'seats',
     });
     expect(usage.body.outcome).toBe('created');
-    await eventually(async () => fake.roots(fake.dmOf(CHAT_USERS.alex.name))[0]);
-    const card = await eventually(async () => fake.roots(SPACE)[0], 15_000);
+    await eventually(async () => fake.roots(fake.dmOf(CHAT_USERS.alex.name))[0], 30_000);
+    const card = await eventually(async () => fake.roots(SPACE)[0], 30_000);
     expect(cardText(card)).toContain('Hooli');
     expect(cardText(card)).toContain('Escalated to this channel (step 2 of 3)');
     expect(card.messageReplyOption).toBe('REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
@@ -58,19 +58,25 @@ describe('a channel step through Google Chat', () => {
     event.space = { name: SPACE, type: 'ROOM', spaceType: 'SPACE', displayName: 'CS team' };
     const res = await postEvent(app.url, event);
     expect(res.status).toBe(200);
-    await eventually(async () =>
-      (
-        (await team.api.get('/api/v1/alerts?status=resolved')).body.alerts as { customerExternalId: string }[]
-      ).some((a) => a.customerExternalId === 'cust-3'),
+    await eventually(
+      async () =>
+        (
+          (await team.api.get('/api/v1/alerts?status=resolved')).body.alerts as {
+            customerExternalId: string;
+          }[]
+        ).some((a) => a.customerExternalId === 'cust-3'),
+      30_000,
     );
     // The resolution is a reply in the card's thread in the space, not a new thread.
-    await eventually(async () =>
-      fake.replies(card.name).some((m) => String(m.body.text).includes('Resolved by Riley Admin')),
+    await eventually(
+      async () =>
+        fake.replies(card.name).some((m) => String(m.body.text).includes('Resolved by Riley Admin')),
+      30_000,
     );
     await eventually(async () => {
       const m = fake.roots(SPACE)[0]!;
       return cardText(m).includes('Resolved') && !hasButtons(m);
-    }, 20_000);
+    }, 30_000);
     expect(fake.roots(SPACE)).toHaveLength(1);
   });
 });

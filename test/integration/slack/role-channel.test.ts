@@ -114,14 +114,18 @@ describe('a channel step through Slack', () => {
       metric: 'seats',
     });
     expect(usage.body.outcome).toBe('created');
-    const samCard = await eventually(async () => fake.roots('D0SAM')[0]);
+    const samCard = await eventually(async () => fake.roots('D0SAM')[0], 30_000);
     // ~2 s later: the card in the channel, not in anybody's DM.
-    const card = await eventually(async () => fake.roots(CHANNEL)[0], 15_000);
+    const card = await eventually(async () => fake.roots(CHANNEL)[0], 30_000);
     expect(messageText(card)).toContain('Northwind');
     expect(hasButtons(card)).toBe(true);
     expect(messageText(card)).toContain('Escalated to this channel (step 2 of 3)');
-    await eventually(async () =>
-      fake.replies('D0SAM', samCard.ts).some((m) => m.text.includes(`Escalated to slack channel ${CHANNEL}`)),
+    await eventually(
+      async () =>
+        fake
+          .replies('D0SAM', samCard.ts)
+          .some((m) => m.text.includes(`Escalated to slack channel ${CHANNEL}`)),
+      30_000,
     );
     const alertId = JSON.parse(
       String(
@@ -149,10 +153,11 @@ describe('a channel step through Slack', () => {
     await eventually(async () => {
       const m = fake.roots(CHANNEL)[0]!;
       return m.edits > edits && !hasButtons(m);
-    });
+    }, 30_000);
     expect((await team.api.get(`/api/v1/alerts/${alertId}`)).body.status).toBe('resolved');
-    await eventually(async () =>
-      fake.replies(CHANNEL, card.ts).some((m) => m.text.includes('Resolved by Riley Admin')),
+    await eventually(
+      async () => fake.replies(CHANNEL, card.ts).some((m) => m.text.includes('Resolved by Riley Admin')),
+      30_000,
     );
     // Exactly once: one root in the channel, and the "escalated" reply was not echoed under it.
     expect(fake.roots(CHANNEL)).toHaveLength(1);
