@@ -7,6 +7,8 @@ import {
   CHANNELS,
   deliverJob,
   REMINDER_JOB,
+  FALLBACK_JOB,
+  runFallback,
   runAlertTimer,
   runReminder,
   scanCollections,
@@ -247,6 +249,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       jobs.define(REMINDER_JOB, async (data) => void (await runReminder(engine, String(data.taskId))), {
         concurrency: 5,
       });
+      // Issue 20 item 5: a card not acted on in time goes once more to the person's fallback channel.
+      jobs.define(
+        FALLBACK_JOB,
+        async (d) => void (await runFallback(engine, String(d.alertId), String(d.personId), String(d.since))),
+        { concurrency: 5 },
+      );
       // Timers set before this version were Agenda jobs: TIMER_JOB above still runs them (fenced by
       // the token). This recurring job is the safety net that wakes the claim loop.
       jobs.define('alerts:sweep', async () => timerLoop.wake(), { concurrency: 1, lockLimit: 1 });

@@ -1,4 +1,4 @@
-import { ACTIONS, ROLE_LABELS, type Alert, type Customer, type Person } from '../engine/types.js';
+import { ACTIONS, stepLabel, type Alert, type Customer, type Person } from '../engine/types.js';
 import { CALL_OUTCOMES, formatWhen, money, suppressedLine } from '../engine/index.js';
 import type { AlertView } from './alert-view.js';
 
@@ -123,7 +123,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
       : final || !nextStep || !a.nextActionAt
         ? '—'
         : a.status === 'open'
-          ? `${ROLE_LABELS[nextStep.role]}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
+          ? `${stepLabel(nextStep)}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''} at ${formatWhen(a.nextActionAt, i.timezone)}`
           : `paused until ${formatWhen(a.nextActionAt, i.timezone)}`;
   const current = a.escalation[Math.max(0, a.step)];
   return {
@@ -140,7 +140,7 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     assigneeName: i.assignee?.name ?? 'Unassigned',
     nextEscalation,
     escalationLabel: current
-      ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${ROLE_LABELS[current.role]}`
+      ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${stepLabel(current)}`
       : '—',
     // Offer what makes sense in the current state (an acknowledged alert cannot be acknowledged again).
     actions: final

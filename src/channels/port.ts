@@ -41,6 +41,15 @@ export interface ChannelGateway {
   ): Promise<void>;
   postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;
   postText(conv: ConversationRef, text: string): Promise<{ messageId: string }>;
+  /**
+   * A team conversation named by its platform id (a role channel step, issue 20 item 6): what to
+   * store to write there. Absent: only conversations the app already knows (e.g. Teams channels
+   * it was added to) can be reached.
+   */
+  openChannel?(
+    workspaceId: string,
+    conversationId: string,
+  ): Promise<{ externalId: string; reference?: Record<string, unknown> } | null>;
 }
 
 /** An error a gateway throws when retrying cannot help (unknown user, revoked token …). */

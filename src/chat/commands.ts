@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { applyToEach, type Channel, type EngineDeps, type Person } from '../engine/index.js';
 import { customerIntelligenceLines } from '../intelligence/service.js';
 import { briefOnDemand } from '../brief/brief.js';
+import { escalationTestReply } from './escalation-test.js';
 import { digestOptedOut, setDigestOptOut } from '../store/digests.js';
 import { openAlertIdsOfCustomer } from '../store/alert-views.js';
 import {
@@ -18,7 +19,7 @@ import {
  * passes the text through (ChatServices.command).
  */
 export interface CommandReply {
-  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'digest' | 'bulk' | 'unknown';
+  kind: 'help' | 'alerts' | 'customer' | 'settings' | 'brief' | 'digest' | 'bulk' | 'escalation' | 'unknown';
   text: string;
   /** For `settings`: open this form (admins only). */
   openForm?: string;
@@ -32,6 +33,7 @@ export const HELP_TEXT = [
   '• `ack all <customer>` / `resolve all <customer>` — every open alert of that customer at once',
   '• `customer <name>` — usage, invoices, open alerts, churn risk and playbook of a customer',
   '• `brief` — the CFO morning brief now',
+  '• `escalation test <customer>` — who would be notified when, on which channel (sends nothing)',
   '• `digest off` / `digest on` — stop or restart your daily (CSM) or weekly (manager) digest',
   '• `help` — this list',
   'Act on an alert from its card: Acknowledge, Log Call, Schedule Follow-up, Reassign, Snooze 24h, Mark Resolved.',
@@ -83,6 +85,11 @@ export function createCommands(deps: { pool: pg.Pool; engine: EngineDeps }) {
             rest,
             via,
           ),
+        };
+      case 'escalation': // issue 20: the dry run in chat
+        return {
+          kind: 'escalation',
+          text: await escalationTestReply({ pool, engine }, workspaceId, person, arg),
         };
       case 'digest':
       case 'digests':

@@ -1,3 +1,4 @@
+import { STEP_CHANNEL_FORMATS } from '../channels/step-channels.js';
 import type pg from 'pg';
 import {
   effectiveSettings,
@@ -162,8 +163,8 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           id: 'escalation',
           label: 'Escalation steps (one per line: role after)',
           type: 'textarea',
-          value: s.escalation.map((e) => `${e.role} ${e.after}`).join('\n'),
-          hint: `roles: csm, csm_manager, vp_cs, cfo; delays like 0s, 90s, 15m, 24h, or business hours like 24bh`,
+          value: s.escalation.map((e) => `${'channel' in e ? e.channel : e.role} ${e.after}`).join('\n'),
+          hint: `roles: csm, csm_manager, vp_cs, cfo, or a channel such as slack:C0123ABCD; delays like 0s, 90s, 15m, 24h, or business hours like 24bh`,
         },
         {
           id: 'cooldown',
@@ -348,8 +349,13 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           .map((l) => l.trim())
           .filter(Boolean)
           .map((l) => {
-            const [role, after = ''] = l.split(/[\s,:]+/);
-            return { role, after };
+            // `slack:C0123ABCD 24h` is a role channel (issue 20 item 6); `vp_cs 48h` a role.
+            const [who = '', after = ''] = l.split(/[\s,]+/);
+            const prefix = who.split(':')[0]!.toLowerCase();
+            if (who.includes(':') && !(ROLES as readonly string[]).includes(prefix))
+              return { channel: who, after };
+            const [role, delay = ''] = l.split(/[\s,:]+/);
+            return { role, after: delay };
           });
         patch.escalation = steps;
       }
@@ -394,7 +400,9 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
       const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
       let next;
       try {
-        next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), patch);
+        next = mergeSettings(effectiveSettings(row?.settings, row?.timezone), patch, {
+          stepChannels: STEP_CHANNEL_FORMATS,
+        });
       } catch (err) {
         if (!(err instanceof SettingsValidationError)) throw err;
         for (const [k, msg] of Object.entries(err.fields)) {

@@ -126,7 +126,7 @@ export async function applyAction(deps: EngineDeps, req: ActionRequest): Promise
   });
 }
 
-import { escalateNow, decline } from './policy/actions.js';
+import { escalateNow, decline, reassignWindow } from './policy/actions.js';
 import { snooze } from './snooze.js';
 
 export interface Ctx {
@@ -281,12 +281,14 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
   if (target.id === ctx.alert.assigneeId)
     return refuse('conflict', `${target.name} already owns this alert; nothing changed.`);
   const token = ctx.alert.token + 1;
+  // Issue 20 item 4: with `reassignResponse` set, the new owner has that long before the next step.
+  const window = reassignWindow(ctx.settings, ctx.alert.escalation, ctx.now);
   const updated = await update(ctx, {
     assigneeId: target.id,
     status: 'open',
     step: -1,
     token,
-    chainStartedAt: ctx.now,
+    chainStartedAt: window?.chainStartedAt ?? ctx.now,
     pausedAt: null,
     pausedTotalMs: 0,
     nextActionAt: ctx.now,
@@ -296,11 +298,24 @@ async function reassign(ctx: Ctx): Promise<ActionResult> {
   const previous = ctx.alert.assigneeId
     ? await ctx.tx.person(ctx.alert.workspaceId, ctx.alert.assigneeId)
     : null;
-  await record(ctx, 'reassigned', { from: previous?.externalId ?? null, to: target.externalId }, target.id);
+  await record(
+    ctx,
+    'reassigned',
+    {
+      from: previous?.externalId ?? null,
+      to: target.externalId,
+      ...(window ? { respondWithin: window.label } : {}),
+    },
+    target.id,
+  );
   await announce(
     ctx,
     updated,
-    `🔁 ${ctx.req.actor.name} reassigned this alert from ${previous?.name ?? 'nobody'} to ${target.name}. The escalation chain restarts for them.`,
+    `🔁 ${ctx.req.actor.name} reassigned this alert from ${previous?.name ?? 'nobody'} to ${target.name}. ${
+      window
+        ? `${target.name} has ${window.label} to respond before it goes to their manager.`
+        : 'The escalation chain restarts for them.'
+    }`,
   );
   // The new owner gets the card with the history; the chain restarts (step 0 = the new CSM) now.
   const history = (await ctx.tx.timeline(ctx.alert.id))

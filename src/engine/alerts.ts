@@ -7,7 +7,9 @@ import {
   type WorkspaceSettings,
 } from './settings.js';
 import { holdStep, loadPolicy, nominalDue, stepCalendar, stepHold } from './policy/engine.js';
-import { ROLE_LABELS, type Alert, type AlertType, type Customer, type Person } from './types.js';
+import { executeChannelStep } from './policy/channel-route.js';
+import { armFallback } from './policy/fallback.js';
+import { stepLabel, type Alert, type Person } from './types.js';
 import { absorbedDetails, refreshCardsQuietly } from './suppression.js';
 
 /**
@@ -18,37 +20,8 @@ import { absorbedDetails, refreshCardsQuietly } from './suppression.js';
  * scheduled only after the state change commits (AfterCommit).
  */
 
-export interface Trigger {
-  workspaceId: string;
-  customer: Customer;
-  type: AlertType;
-  dedupKey: string;
-  facts: Record<string, unknown>;
-  /**
-   * When the open alert or the cooldown absorbs this trigger: the latest value as its card words it
-   * ("97%"), counted in the card's "N more …" line (engine/suppression.ts); null = not news (a
-   * re-scan of the same overdue invoice), not counted.
-   */
-  absorbedAs: string | null;
-  /** What caused it, for the timeline. */
-  cause: string;
-}
-
-export type RaiseResult =
-  | { outcome: 'created'; alert: Alert }
-  | { outcome: 'updated'; alert: Alert }
-  | { outcome: 'suppressed'; previousAlertId: string; until: Date }
-  | { outcome: 'unassigned' };
-
-/** When step `index` of the chain falls due, counting pauses. */
-export function stepDueAt(
-  alert: Pick<Alert, 'escalation' | 'chainStartedAt' | 'pausedTotalMs'>,
-  index: number,
-): Date | null {
-  const step = alert.escalation[index];
-  if (!step) return null;
-  return new Date(alert.chainStartedAt.getTime() + step.afterMs + alert.pausedTotalMs);
-}
+import type { RaiseResult, Trigger } from './alert-types.js';
+export { stepDueAt, type RaiseResult, type Trigger } from './alert-types.js';
 
 export async function raiseAlert(deps: EngineDeps, t: Trigger): Promise<RaiseResult> {
   return inTransaction(deps, (tx, after) => raiseAlertInTx(deps, tx, after, t));
@@ -246,6 +219,7 @@ export async function raiseAlertsBatch(
     });
     after.timer(id, 2, nextDue);
     after.kick(channel);
+    armFallback(deps, after, csm, id, now); // issue 20 item 5
     results[i] = { outcome: 'created', alert: undefined as unknown as Alert }; // filled below
   }
   await tx.addEvents(suppressed);
@@ -285,7 +259,7 @@ export async function runDueSteps(
     const { holders, cal } = await calendarOf(nextIndex);
     const due = nominalDue(current, nextIndex, cal)!;
     if (due.getTime() > now.getTime()) break;
-    const hold = stepHold(policy, cal, holders, now);
+    const hold = stepHold(policy, cal, holders, now, !!current.escalation[nextIndex]!.channel);
     if (hold) return holdStep(tx, after, current, nextIndex, hold, cal, holders, now);
     await executeStep(deps, tx, after, current, nextIndex, now);
     const updated = await tx.updateAlert(current.id, current.version, { step: nextIndex }, now);
@@ -307,7 +281,8 @@ export async function runDueSteps(
 }
 
 /** Who holds a role for this alert: the assignee, their manager, or the workspace's role holders. */
-export async function roleHolders(tx: EngineTx, alert: Alert, role: Person['role']): Promise<Person[]> {
+export async function roleHolders(tx: EngineTx, alert: Alert, role?: Person['role']): Promise<Person[]> {
+  if (!role) return []; // a channel step (issue 20 item 6) notifies a conversation, not people
   if (role === 'csm') {
     const p = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
     return p ? [p] : [];
@@ -329,20 +304,24 @@ export async function executeStep(
   now: Date,
 ): Promise<void> {
   const step = alert.escalation[index]!;
+  // Issue 20 item 6: a channel step posts the card in that conversation (policy/channel-route.ts).
+  const channelSkip = step.channel ? await executeChannelStep(deps, tx, after, alert, index, now) : null;
+  if (step.channel && !channelSkip) return;
   const holders = await roleHolders(tx, alert, step.role);
-  const label = ROLE_LABELS[step.role];
+  const label = stepLabel(step);
   if (holders.length === 0) {
     const why =
-      step.role === 'csm'
+      channelSkip ??
+      (step.role === 'csm'
         ? 'the customer has no CSM assigned'
         : step.role === 'csm_manager'
           ? 'the CSM has no manager set'
-          : `nobody in the workspace has the role ${label}`;
+          : `nobody in the workspace has the role ${label}`);
     await tx.addEvent(alert.workspaceId, alert.id, {
       at: now,
       kind: 'escalation_skipped',
       channel: 'system',
-      details: { step: index, role: step.role, reason: why },
+      details: { step: index, role: step.role, channel: step.channel, reason: why },
     });
     const customer = await tx.customer(alert.workspaceId, alert.customerId);
     for (const admin of await tx.admins(alert.workspaceId)) {
@@ -396,6 +375,7 @@ export async function enqueueFor(
   const channel = channelFor(person, deps.enabledChannels);
   await tx.enqueueDelivery(person.workspaceId, channel, d);
   after.kick(channel);
+  if (d.kind === 'post_card') armFallback(deps, after, person, d.alertId, deps.clock.now()); // issue 20 item 5
 }
 
 /** Queues a thread-wide delivery (reply or card update) on every channel the alert lives on. */

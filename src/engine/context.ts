@@ -21,6 +21,7 @@ export class AfterCommit {
   private reminders: { taskId: string; at: Date }[] = [];
   private channels = new Set<Channel>();
   private cancelled = new Set<string>();
+  private jobs: { name: string; at: Date; data: Record<string, unknown> }[] = [];
 
   timer(alertId: string, token: number, at: Date | null): void {
     if (at) this.timers.push({ alertId, token, at });
@@ -33,6 +34,10 @@ export class AfterCommit {
   }
   cancelTimers(alertId: string): void {
     this.cancelled.add(alertId);
+  }
+  /** A one-off job at `at` (the fallback channel, issue 20 item 5). */
+  job(name: string, at: Date, data: Record<string, unknown>): void {
+    this.jobs.push({ name, at, data });
   }
 
   async run(deps: EngineDeps): Promise<void> {
@@ -54,6 +59,7 @@ export class AfterCommit {
         });
     }
     for (const r of this.reminders) await deps.scheduler.at(REMINDER_JOB, r.at, { taskId: r.taskId });
+    for (const j of this.jobs) await deps.scheduler.at(j.name, j.at, j.data);
     for (const c of this.channels) await deps.scheduler.kick(deliverJob(c));
   }
 }

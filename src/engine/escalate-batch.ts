@@ -3,7 +3,8 @@ import type { DeliveryRequest, EngineTx } from './ports.js';
 import { effectiveSettings, type WorkspaceSettings } from './settings.js';
 import { nominalDue, policyFor, stepCalendar, stepHold, type PolicyContext } from './policy/engine.js';
 import { runLockedTimer } from './alerts.js';
-import { ROLE_LABELS, type Alert, type Channel, type Customer, type Person, type Role } from './types.js';
+import { stepLabel, type Alert, type Channel, type Customer, type Person, type Role } from './types.js';
+import { armFallback } from './policy/fallback.js';
 
 /**
  * The due-time hot path, set-based (issue 18): a claimed batch of due escalations runs its steps in
@@ -81,7 +82,7 @@ interface Context {
 async function loadContext(tx: EngineTx, alerts: Alert[]): Promise<Context> {
   const wsIds = [...new Set(alerts.map((a) => a.workspaceId))];
   const roles = [...new Set(alerts.flatMap((a) => a.escalation.map((s) => s.role)))].filter(
-    (r) => r !== 'csm' && r !== 'csm_manager',
+    (r): r is Role => !!r && r !== 'csm' && r !== 'csm_manager',
   );
   const ids = alerts.map((a) => a.id);
   // One after the other: a transaction is one connection, and pg queues (deprecated) rather than
@@ -136,7 +137,10 @@ function planAlert(ctx: Context, alert: Alert, now: Date): Plan | null {
   const steps: PlannedStep[] = [];
   let next = alert.step + 1;
   while (next < alert.escalation.length) {
-    const holders = holdersOf(ctx, alert, alert.escalation[next]!.role);
+    // A role channel step (issue 20: a team conversation, not a person) takes the per-alert path.
+    const role = alert.escalation[next]!.role;
+    if (!role) return null;
+    const holders = holdersOf(ctx, alert, role);
     const cal = stepCalendar(policy, holders);
     const due = nominalDue(alert, next, cal)!;
     if (due.getTime() > now.getTime()) break;
@@ -144,7 +148,8 @@ function planAlert(ctx: Context, alert: Alert, now: Date): Plan | null {
     steps.push({ index: next, holders });
     next += 1;
   }
-  const nextHolders = alert.escalation[next] ? holdersOf(ctx, alert, alert.escalation[next]!.role) : [];
+  const nextRole = alert.escalation[next]?.role;
+  const nextHolders = nextRole ? holdersOf(ctx, alert, nextRole) : [];
   return { alert, steps, nextDue: nominalDue(alert, next, stepCalendar(policy, nextHolders)) };
 }
 
@@ -169,7 +174,7 @@ async function applyPlans(
     };
     for (const { index, holders } of steps) {
       const step = alert.escalation[index]!;
-      const label = ROLE_LABELS[step.role];
+      const label = stepLabel(step);
       for (const person of holders) {
         const key = `${alert.id}|${person.id}`;
         if (!ctx.recipients.has(key)) {
@@ -183,6 +188,7 @@ async function applyPlans(
             intro:
               index === 0 ? undefined : `Escalated to you (${label}): nobody has acted on this alert yet.`,
           });
+          armFallback(deps, after, person, alert.id, now); // issue 20 item 5, as enqueueFor does
           // alertChannels counts queued post_cards: the new thread gets the reply and update too.
           if (!channels.includes(channel)) channels.push(channel);
         }

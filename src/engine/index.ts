@@ -45,3 +45,4 @@ export { localDateTimeToUtc } from './local-time.js';
 export { applyToEach, type BulkOutcome } from './bulk.js';
 export { suppressedLine } from './suppression.js';
 export { wakeOnCustomerReply, nextBusinessMorning } from './snooze.js';
+export { FALLBACK_JOB, DEFAULT_FALLBACK_AFTER, runFallback } from './policy/fallback.js';

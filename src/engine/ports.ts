@@ -46,6 +46,11 @@ export type DeliveryRequest =
   /** Post the alert card into the person's conversation (or reply + update if the thread exists). */
   | { kind: 'post_card'; alertId: string; personId: string; intro?: string }
   /**
+   * Post the alert card into a team conversation (a role channel step, issue 20 item 6): the
+   * platform's conversation id; a second one for the same alert updates the card and replies in its thread.
+   */
+  | { kind: 'channel_card'; alertId: string; conversation: string; intro?: string }
+  /**
    * Re-render the alert card in every thread of the alert on this channel. `quiet`: only where the
    * platform edits in place — a channel that would have to send a new message (WhatsApp) skips it,
    * and its next message about the alert shows the change (absorbed triggers, issue 21 item 2).

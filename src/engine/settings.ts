@@ -7,6 +7,10 @@ import {
   parseBusinessHours,
   type PolicySettings,
 } from './policy/settings-fields.js';
+import { parseStepChannel, type StepChannelFormats } from './policy/channel-step.js';
+
+/** One step of the chain as set: `{"role": "vp_cs", "after": "48h"}` or `{"channel": "slack:C0123ABCD", "after": "48h"}`. */
+export type EscalationSetting = { role: Role; after: string } | { channel: string; after: string };
 
 /** Framing shown on a usage alert card, per tier. */
 export interface Framing {
@@ -24,7 +28,8 @@ export interface WorkspaceSettings extends PolicySettings {
   snooze: string;
   /** A message queued longer than this is dropped, never sent late (issue 21; ≥ 5 s). */
   deliveryExpiry: string;
-  escalation: { role: Role; after: string }[];
+  /** Each step notifies a role's holders, or (`channel`, issue 20 item 6) a team conversation. */
+  escalation: EscalationSetting[];
   /** Morning brief local time (HH:MM, workspace timezone). */
   briefTime: string;
   /**
@@ -192,7 +197,12 @@ function isValidTimezone(tz: string): boolean {
  * Merges a partial update into the current settings and validates the result field by field.
  * Throws SettingsValidationError naming every bad field (dotted path → what is wrong).
  */
-export function mergeSettings(current: WorkspaceSettings, patch: unknown): WorkspaceSettings {
+export function mergeSettings(
+  current: WorkspaceSettings,
+  patch: unknown,
+  /** Channels with team conversations and their id formats (src/channels/step-channels.ts). */
+  opts: { stepChannels?: StepChannelFormats } = {},
+): WorkspaceSettings {
   const errors: FieldErrors = {};
   if (!isRecord(patch)) throw new SettingsValidationError({ '': 'settings must be a JSON object' });
   const next: WorkspaceSettings = structuredClone(current);
@@ -248,13 +258,27 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
     if (!Array.isArray(steps) || steps.length === 0 || steps.length > 10)
       errors.escalation = 'must be a list of 1 to 10 steps like {"role": "csm_manager", "after": "24h"}';
     else {
-      const out: { role: Role; after: string }[] = [];
+      const out: EscalationSetting[] = [];
       let previous = -1;
       steps.forEach((step: unknown, i) => {
-        if (!isRecord(step)) return void (errors[`escalation.${i}`] = 'must be {"role", "after"}');
+        if (!isRecord(step))
+          return void (errors[`escalation.${i}`] = 'must be {"role", "after"} or {"channel", "after"}');
         const role = step.role;
-        if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || role === 'admin')
-          errors[`escalation.${i}.role`] = 'must be one of csm, csm_manager, vp_cs, cfo';
+        // A role channel (issue 20 item 6): "<channel>:<conversation id>" instead of a role.
+        const channel =
+          step.channel === undefined ? undefined : parseStepChannel(step.channel, opts.stepChannels ?? null);
+        if (channel !== undefined && role !== undefined)
+          errors[`escalation.${i}.channel`] = 'a step has either a role or a channel, not both';
+        else if (typeof channel === 'string') errors[`escalation.${i}.channel`] = channel;
+        else if (channel) {
+          if (i === 0) errors[`escalation.${i}.channel`] = 'the first step must notify the csm';
+        } else if (
+          typeof role !== 'string' ||
+          !(ROLES as readonly string[]).includes(role) ||
+          role === 'admin'
+        )
+          errors[`escalation.${i}.role`] =
+            'must be one of csm, csm_manager, vp_cs, cfo (or give "channel": "slack:C0123ABCD")';
         // `"24bh"` counts the recipient's business hours (issue 20); it is not compared with
         // calendar delays, whose order against it depends on the calendar.
         const bh = typeof step.after === 'string' ? parseBusinessHours(step.after) : null;
@@ -266,10 +290,18 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
         else if (bh === null && ms < previous)
           errors[`escalation.${i}.after`] = 'must not be earlier than the step before it';
         else if (bh === null) previous = ms;
-        if (ms !== null && typeof role === 'string')
-          out.push({ role: role as Role, after: bh !== null ? `${ms / 3_600_000}bh` : formatDuration(ms) });
+        const after = bh !== null ? `${ms! / 3_600_000}bh` : formatDuration(ms ?? 0);
+        if (ms !== null && channel && typeof channel !== 'string')
+          out.push({ channel: `${channel.kind}:${channel.id}`, after });
+        else if (ms !== null && typeof role === 'string') out.push({ role: role as Role, after });
       });
-      if (steps.length > 0 && isRecord(steps[0]) && steps[0].role !== 'csm' && !errors['escalation.0.role'])
+      if (
+        steps.length > 0 &&
+        isRecord(steps[0]) &&
+        steps[0].role !== 'csm' &&
+        !errors['escalation.0.role'] &&
+        !errors['escalation.0.channel']
+      )
         errors['escalation.0.role'] = 'the first step must notify the csm';
       next.escalation = out;
     }
@@ -379,9 +411,10 @@ export function mergeSettings(current: WorkspaceSettings, patch: unknown): Works
 export function escalationSnapshot(settings: WorkspaceSettings): EscalationStep[] {
   return settings.escalation.map((s) => {
     const bh = parseBusinessHours(s.after);
+    const who = 'channel' in s ? { channel: s.channel } : { role: s.role };
     return bh !== null
-      ? { role: s.role, afterMs: bh, business: true }
-      : { role: s.role, afterMs: parseDurationMs(s.after) ?? 0 };
+      ? { ...who, afterMs: bh, business: true }
+      : { ...who, afterMs: parseDurationMs(s.after) ?? 0 };
   });
 }
 

@@ -61,6 +61,10 @@ export interface Person {
   timezone: string;
   preferredChannel: Channel | null;
   identities: Partial<Record<Channel, Record<string, string>>>;
+  /** Issue 20 item 5: where to re-notify, once, a card not acted on within `fallbackAfter`. */
+  fallbackChannel?: Channel | null;
+  /** A duration such as `30m`. */
+  fallbackAfter?: string | null;
 }
 
 export interface Customer {
@@ -75,7 +79,13 @@ export interface Customer {
 }
 
 export interface EscalationStep {
-  role: Role;
+  /** Who is notified: the holders of this role. Absent on a channel step. */
+  role?: Role;
+  /**
+   * A role channel (issue 20 item 6): `"slack:C0123ABCD"` — the card goes to that team
+   * conversation instead of a person (src/engine/policy/channel-step.ts).
+   */
+  channel?: string;
   afterMs: number;
   /** `afterMs` counts the recipient's working hours (`"24bh"`), not calendar time. */
   business?: boolean;
@@ -127,4 +137,13 @@ export interface TimelineEvent {
 export interface ActionSource {
   channel: Channel | 'api';
   eventId?: string;
+}
+
+/** How a step is named in messages and cards: its role's label, or its channel. */
+export function stepLabel(step: Pick<EscalationStep, 'role' | 'channel'>): string {
+  if (step.channel) {
+    const i = step.channel.indexOf(':');
+    return `${step.channel.slice(0, i)} channel ${step.channel.slice(i + 1)}`;
+  }
+  return ROLE_LABELS[step.role ?? 'csm'];
 }

@@ -128,6 +128,9 @@ export const personSchema = z
       })
       .optional(),
     isAdmin: z.boolean().optional(),
+    // Issue 20 item 5: re-notify once on this channel when a card is not acted on within fallbackAfter.
+    fallbackChannel: enumOf(CHANNELS).nullish(),
+    fallbackAfter: duration.nullish(),
   })
   .meta({ id: 'Person' });
 
@@ -272,7 +275,9 @@ export const settingsPatchSchema = z
       escalation: z
         .array(
           z.object({
-            role: enumOf(['csm', 'csm_manager', 'vp_cs', 'cfo'] as const),
+            role: enumOf(['csm', 'csm_manager', 'vp_cs', 'cfo'] as const).optional(),
+            // A role channel instead of a role (issue 20): "slack:C0123ABCD"; the engine checks the id.
+            channel: line(200).optional(),
             after: stepDelay,
           }),
         )

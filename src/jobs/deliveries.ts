@@ -20,7 +20,8 @@ import {
 /** Renders an alert's card for one viewer (injected by the composition root). */
 export type CardRenderer = (
   alertId: string,
-  opts: { intro?: string | null; viewer: Person; channel: Channel },
+  /** viewer null: a team conversation (role channel), times in the workspace's zone. */
+  opts: { intro?: string | null; viewer: Person | null; channel: Channel },
 ) => Promise<CardMessage | null>;
 
 export interface DeliveryWorkerOptions {
@@ -62,8 +63,35 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     );
   }
 
+  /** A role channel's conversation (issue 20 item 6): stored once, with no person. */
+  async function channelConversation(d: ClaimedDelivery, externalId: string): Promise<ConversationRef> {
+    const known = await o.repo.conversationByExternalId(d.workspaceId, channel, externalId);
+    if (known) return known;
+    const opened = await o.gateway.openChannel?.(d.workspaceId, externalId);
+    if (!opened)
+      throw new PermanentDeliveryError(
+        `Fincelo cannot post in ${channel} conversation ${externalId}: add the Fincelo app to it first.`,
+      );
+    return o.repo.saveConversation(d.workspaceId, channel, null, opened.externalId, opened.reference ?? {});
+  }
+
   async function send(d: ClaimedDelivery, done: Set<string>): Promise<void> {
     const r = d.request;
+    if (r.kind === 'channel_card') {
+      const conv = await channelConversation(d, r.conversation);
+      const existing = await o.repo.thread(r.alertId, conv.id);
+      if (existing?.rootMessageId) {
+        // The chain reached this channel before (a reassign restarted it): one thread, updated.
+        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, null));
+        if (r.intro) await o.gateway.postReply(conv, existing.rootMessageId, r.intro);
+        return;
+      }
+      const msg = await o.renderCard(r.alertId, { intro: r.intro ?? null, viewer: null, channel });
+      if (!msg) return;
+      const { messageId } = await o.gateway.postCard(conv, msg);
+      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId);
+      return;
+    }
     if (r.kind === 'post_card' || r.kind === 'notice' || r.kind === 'card') {
       const person = await o.repo.person(r.personId);
       if (!person) return; // person deleted since: nothing to send
@@ -99,7 +127,8 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         await o.gateway.postReply(t.conversation, t.rootMessageId, r.text);
       } else {
         const viewer = t.personId ? await o.repo.person(t.personId) : null;
-        if (!viewer) continue;
+        // A thread in a team conversation (role channel) has no person: rendered for the workspace.
+        if (!viewer && t.personId) continue;
         await o.gateway.updateCard(
           t.conversation,
           t.rootMessageId,
@@ -115,7 +144,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     }
   }
 
-  async function renderFor(alertId: string, viewer: Person): Promise<CardMessage> {
+  async function renderFor(alertId: string, viewer: Person | null): Promise<CardMessage> {
     const msg = await o.renderCard(alertId, { viewer, channel });
     if (!msg) throw new PermanentDeliveryError('alert no longer exists');
     return msg;
@@ -129,7 +158,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
   function expiredBecause(d: ClaimedDelivery, now = Date.now()): string | null {
     const expiryMs =
       parseDurationMs(d.deliveryExpiry ?? '') ?? parseDurationMs(DEFAULT_SETTINGS.deliveryExpiry)!;
-    if (d.request.kind === 'post_card' && d.alertStatus === 'resolved')
+    if ((d.request.kind === 'post_card' || d.request.kind === 'channel_card') && d.alertStatus === 'resolved')
       return 'the alert was resolved before this card could be sent';
     const queuedMs = now - d.createdAt.getTime();
     if (queuedMs > expiryMs)

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ROLE_LABELS, type Alert, type Customer, type Person, type TimelineEvent } from '../engine/types.js';
+import { stepLabel, type Alert, type Customer, type Person, type TimelineEvent } from '../engine/types.js';
 import { toAlert, toCustomer, toPerson } from './engine-store.js';
 
 /** What an alert card is built from (src/cards/alert-view-data.ts builds the view). */
@@ -138,9 +138,12 @@ function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
     customerName: r.customer_name,
     assigneeExternalId: r.assignee_ext ?? null,
     escalationStep: a.step + 1,
-    escalationRole: current ? current.role : null,
-    escalationRoleLabel: current ? ROLE_LABELS[current.role] : null,
-    escalation: a.escalation.map((s) => ({ role: s.role, afterMs: s.afterMs })),
+    escalationRole: current ? (current.role ?? null) : null,
+    ...(current?.channel ? { escalationChannel: current.channel } : {}),
+    escalationRoleLabel: current ? stepLabel(current) : null,
+    escalation: a.escalation.map((s) =>
+      s.channel ? { channel: s.channel, afterMs: s.afterMs } : { role: s.role, afterMs: s.afterMs },
+    ),
     facts: a.facts,
     suppressedCount: Number(r.suppressed_count ?? 0),
     version: a.version,

@@ -7,7 +7,7 @@ export interface Page {
 }
 
 const PEOPLE_SELECT = `SELECT p.id, p.external_id, p.name, p.email, p.role, p.is_admin, p.timezone, p.preferred_channel,
-            p.identities, m.external_id AS manager_external_id, p.created_at, p.updated_at
+            p.identities, p.fallback_channel, p.fallback_after, m.external_id AS manager_external_id, p.created_at, p.updated_at
        FROM people p LEFT JOIN people m ON m.id = p.manager_id AND m.workspace_id = p.workspace_id`;
 
 export async function listPeopleForApi(pool: pg.Pool, workspaceId: string, page: Page) {
@@ -40,6 +40,8 @@ function personView(p: Record<string, unknown>) {
     timezone: p.timezone as string,
     preferredChannel: (p.preferred_channel as string | null) ?? null,
     identities: p.identities as Record<string, Record<string, string>>,
+    fallbackChannel: (p.fallback_channel as string | null) ?? null,
+    fallbackAfter: (p.fallback_after as string | null) ?? null,
     managerExternalId: (p.manager_external_id as string | null) ?? null,
     createdAt: (p.created_at as Date).toISOString(),
     updatedAt: (p.updated_at as Date).toISOString(),

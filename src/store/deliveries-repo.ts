@@ -213,10 +213,27 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         ? { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id }
         : null;
     },
+    /** A conversation by its platform id (role channels, issue 20 item 6). */
+    async conversationByExternalId(
+      workspaceId: string,
+      channel: Channel,
+      externalId: string,
+    ): Promise<ConversationRef | null> {
+      const r = (
+        await pool.query(
+          'SELECT * FROM conversations WHERE workspace_id = $1 AND channel = $2 AND external_id = $3',
+          [workspaceId, channel, externalId],
+        )
+      ).rows[0];
+      return r
+        ? { id: r.id, externalId: r.external_id, reference: r.reference, personId: r.person_id }
+        : null;
+    },
     async saveConversation(
       workspaceId: string,
       channel: Channel,
-      personId: string,
+      /** null: a team conversation (role channel), nobody's DM. */
+      personId: string | null,
       externalId: string,
       reference: Record<string, unknown>,
     ): Promise<ConversationRef> {

@@ -13,6 +13,9 @@ export interface PersonInput {
   preferredChannel?: Channel | null;
   identities?: Record<string, Record<string, string>>;
   isAdmin?: boolean;
+  /** Issue 20 item 5; left out (undefined) = keep the stored value. */
+  fallbackChannel?: Channel | null;
+  fallbackAfter?: string | null;
 }
 
 export interface CustomerInput {
@@ -36,12 +39,15 @@ export async function upsertPeople(
     const out: { externalId: string; id: string }[] = [];
     for (const p of people) {
       const r = await client.query(
-        `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, preferred_channel, identities)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+        `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, preferred_channel, identities,
+           fallback_channel, fallback_after)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
          ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role,
            is_admin = EXCLUDED.is_admin, timezone = EXCLUDED.timezone, preferred_channel = EXCLUDED.preferred_channel,
-           identities = people.identities || EXCLUDED.identities, updated_at = now()
-         RETURNING id`,
+           identities = people.identities || EXCLUDED.identities,
+           fallback_channel = CASE WHEN $12 THEN EXCLUDED.fallback_channel ELSE people.fallback_channel END,
+           fallback_after = CASE WHEN $13 THEN EXCLUDED.fallback_after ELSE people.fallback_after END, updated_at = now()
+         RETURNING id, preferred_channel, identities, fallback_channel`,
         [
           workspaceId,
           p.externalId,
@@ -52,8 +58,13 @@ export async function upsertPeople(
           p.timezone ?? 'UTC',
           p.preferredChannel ?? null,
           JSON.stringify(p.identities ?? {}),
+          p.fallbackChannel ?? null,
+          p.fallbackAfter ?? null,
+          p.fallbackChannel !== undefined,
+          p.fallbackAfter !== undefined,
         ],
       );
+      checkFallback(p.externalId, r.rows[0]);
       out.push({ externalId: p.externalId, id: r.rows[0].id });
     }
     for (const p of people) {
@@ -92,6 +103,28 @@ export async function upsertPeople(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Issue 20 item 5: a fallback channel differs from the person's main one (their preferred channel,
+ * else their first identity) and is one they have an identity on (the playground reaches anyone).
+ */
+function checkFallback(externalId: string, row: Record<string, unknown>): void {
+  const fallback = row.fallback_channel as Channel | null;
+  if (!fallback) return;
+  const identities = (row.identities ?? {}) as Record<string, unknown>;
+  const main = (row.preferred_channel as string | null) ?? Object.keys(identities)[0] ?? null;
+  if (fallback === main)
+    throw new InputError(
+      `${externalId}: the fallback channel must differ from their main channel (${main}).`,
+      {
+        fallbackChannel: `must differ from the main channel (${main})`,
+      },
+    );
+  if (fallback !== 'playground' && !identities[fallback])
+    throw new InputError(`${externalId} has no ${fallback} identity to fall back to.`, {
+      fallbackChannel: `needs identities.${fallback} (the person's ${fallback} account)`,
+    });
 }
 
 /** Unique chat identities per workspace (migration 0004_chat_trust): index → the field it guards. */

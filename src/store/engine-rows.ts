@@ -18,6 +18,8 @@ export function toPerson(r: Row): Person {
     timezone: (r.timezone as string) ?? 'UTC',
     preferredChannel: (r.preferred_channel as Channel | null) ?? null,
     identities: (r.identities as Person['identities']) ?? {},
+    fallbackChannel: (r.fallback_channel as Channel | null) ?? null,
+    fallbackAfter: (r.fallback_after as string | null) ?? null,
   };
 }
 

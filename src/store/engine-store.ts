@@ -374,7 +374,7 @@ function engineTx(c: pg.PoolClient): EngineTx {
       const rows = (
         await c.query(
           `SELECT channel FROM alert_threads WHERE alert_id = $1
-           UNION SELECT channel FROM deliveries WHERE alert_id = $1 AND kind = 'post_card'`,
+           UNION SELECT channel FROM deliveries WHERE alert_id = $1 AND kind IN ('post_card', 'channel_card')`,
           [alertId],
         )
       ).rows;

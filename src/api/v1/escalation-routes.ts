@@ -1,21 +1,10 @@
 /**
  * POST /api/v1/escalation/dry-run (issue 20): who would be notified when, on which channel, for a
- * real customer, with business hours and quiet windows applied, without sending anything. It runs
- * the engine's own policy functions over the workspace's current settings, so it agrees with what
- * the engine then does for an alert raised at `at`.
+ * real customer, without sending anything (src/engine/policy/dry-run.ts).
  */
 import { Router, type Request, type Response } from 'express';
-import {
-  channelFor,
-  effectiveSettings,
-  escalationSnapshot,
-  type AlertType,
-  type EngineDeps,
-} from '../../engine/index.js';
-import { roleHolders } from '../../engine/alerts.js';
-import { nominalDue, policyFor, stepCalendar, stepHold } from '../../engine/policy/engine.js';
-import { formatHoldUntil } from '../../engine/policy/holds.js';
-import type { Alert } from '../../engine/types.js';
+import type { AlertType, EngineDeps } from '../../engine/index.js';
+import { dryRunSteps } from '../../engine/policy/dry-run.js';
 import { asyncRoute, parse, sendError, type Authed } from '../../http/kit.js';
 import { dryRunSchema } from '../../http/validation.js';
 
@@ -31,54 +20,7 @@ export function escalationRoutes(deps: { engine: EngineDeps }): Router {
 
       const steps = await deps.engine.store.transaction(async (tx) => {
         const customer = await tx.customerByExternalId(workspaceId, String(body.customerExternalId));
-        if (!customer) return null;
-        const ws = await tx.workspaceSettings(workspaceId);
-        const settings = effectiveSettings(ws?.settings, ws?.timezone);
-        // The alert the engine would create now: the chain snapshot, the customer's CSM as assignee.
-        const alert = {
-          workspaceId,
-          customerId: customer.id,
-          type: body.type as AlertType,
-          facts: {},
-          assigneeId: customer.csmId,
-          escalation: escalationSnapshot(settings),
-          chainStartedAt: at,
-          pausedTotalMs: 0,
-        } as unknown as Alert;
-        const policy = policyFor(settings, alert, customer.arr);
-        const out: Record<string, unknown>[] = [];
-        let previous = at;
-        for (let i = 0; i < alert.escalation.length; i++) {
-          const step = alert.escalation[i]!;
-          const holders = await roleHolders(tx, alert, step.role);
-          const cal = stepCalendar(policy, holders);
-          // A step runs no earlier than the one before it was delivered (the engine runs them in order).
-          const dueAt = nominalDue(alert, i, cal)!;
-          const t = dueAt > previous ? dueAt : previous;
-          const hold = stepHold(policy, cal, holders, t);
-          const deliverAt = hold?.until ?? t;
-          previous = deliverAt;
-          if (holders.length === 0)
-            out.push({
-              step: i + 1,
-              role: step.role,
-              personExternalId: null,
-              at: t.toISOString(),
-              skipped: true,
-            });
-          for (const p of holders)
-            out.push({
-              step: i + 1,
-              role: step.role,
-              personExternalId: p.externalId,
-              deliverVia: channelFor(p, deps.engine.enabledChannels),
-              at: deliverAt.toISOString(),
-              ...(hold
-                ? { heldBy: hold.by, heldLabel: `held until ${formatHoldUntil(hold.until, cal.timeZone)}` }
-                : {}),
-            });
-        }
-        return out;
+        return customer ? dryRunSteps(deps.engine, tx, customer, body.type as AlertType, at) : null;
       });
       if (!steps)
         return sendError(res, 404, `No customer "${String(body.customerExternalId)}" in your workspace.`, {

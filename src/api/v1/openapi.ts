@@ -258,7 +258,8 @@ export const API_V1_ROUTES: RouteDoc[] = [
     body: dryRunSchema,
     ok: {
       status: 200,
-      description: '`{steps: [{step, role, personExternalId, deliverVia, at, heldBy?, heldLabel?}]}`',
+      description:
+        '`{steps: [{step, role, personExternalId, personName, deliverVia, at, heldBy?, heldLabel?, fallback?: {channel, at}}]}`; a channel step has `channel` (`"slack:C0123ABCD"`) instead of `role` and `personExternalId`',
     },
     errors: [400, 404],
   },

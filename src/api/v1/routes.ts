@@ -1,3 +1,4 @@
+import { STEP_CHANNEL_FORMATS } from '../../channels/step-channels.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   applyAction,
@@ -113,6 +114,8 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
             : patch.preferredChannel,
         identities: patch.identities ?? {},
         isAdmin: patch.isAdmin ?? (patch.role !== undefined ? patch.role === 'admin' : current.isAdmin),
+        ...(patch.fallbackChannel !== undefined ? { fallbackChannel: patch.fallbackChannel } : {}),
+        ...(patch.fallbackAfter !== undefined ? { fallbackAfter: patch.fallbackAfter } : {}),
         ...(patch.managerExternalId !== undefined ? { managerExternalId: patch.managerExternalId } : {}),
       };
       await upsertPeople(pool, req.workspaceId, [merged]);
@@ -197,7 +200,9 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
       const r0 = settingsPatchSchema.safeParse(req.body);
       if (!r0.success) throw new SettingsValidationError(zodDetails(r0.error));
       const next = await updateWorkspaceSettings(pool, req.workspaceId, (row) =>
-        mergeSettings(effectiveSettings(row.settings, row.timezone), req.body),
+        mergeSettings(effectiveSettings(row.settings, row.timezone), req.body, {
+          stepChannels: STEP_CHANNEL_FORMATS,
+        }),
       );
       res.json(next);
     }),

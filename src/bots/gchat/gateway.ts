@@ -212,5 +212,9 @@ export function createGchatGateway(d: {
     async postText(conv, text) {
       return { messageId: await create(conv.externalId, { text: truncate(text) }) };
     },
+    // A role channel step (issue 20 item 6): a named space, where each alert card opens its thread.
+    async openChannel(_workspaceId, conversationId) {
+      return { externalId: conversationId, reference: { space: conversationId } };
+    },
   };
 }

@@ -143,5 +143,11 @@ export function createSlackGateway(d: SlackGatewayDeps): ChannelGateway {
     postReply: (conv, rootMessageId, text) =>
       post(conv, { text: escapeMrkdwn(text), thread_ts: decodeMessageId(rootMessageId).ts }),
     postText: (conv, text) => post(conv, { text: escapeMrkdwn(text) }),
+    // A role channel step (issue 20 item 6): the channel id is the conversation; the bot must be a
+    // member of it (chat.postMessage answers not_in_channel otherwise, a permanent failure).
+    async openChannel(workspaceId, conversationId) {
+      const { teamId } = await d.auth.forWorkspace(workspaceId);
+      return { externalId: conversationId, reference: { teamId } };
+    },
   };
 }

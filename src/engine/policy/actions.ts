@@ -5,7 +5,9 @@
  */
 import { announce, conflict, record, refuse, update, type ActionResult, type Ctx } from '../actions.js';
 import { enqueueFor, executeStep, runDueSteps } from '../alerts.js';
-import { ROLE_LABELS } from '../types.js';
+import { parseDurationMs } from '../duration.js';
+import type { WorkspaceSettings } from '../settings.js';
+import { stepLabel, type EscalationStep } from '../types.js';
 
 /** Two clicks on Escalate now closer together than this reach the next step once. */
 export const ESCALATE_NOW_FENCE_MS = 60_000;
@@ -42,11 +44,15 @@ export async function escalateNow(ctx: Ctx): Promise<ActionResult> {
     token: alert.token + 1,
   });
   if (!opened) return conflict();
-  await record(ctx, 'escalated_now', { step: next, role: step.role, ...(note ? { note } : {}) });
+  await record(ctx, 'escalated_now', {
+    step: next,
+    ...(step.channel ? { channel: step.channel } : { role: step.role }),
+    ...(note ? { note } : {}),
+  });
   await announce(
     ctx,
     opened,
-    `⏩ ${ctx.req.actor.name} escalated this alert now to the ${ROLE_LABELS[step.role]}${note ? `: “${note}”` : '.'}`,
+    `⏩ ${ctx.req.actor.name} escalated this alert now to the ${stepLabel(step)}${note ? `: “${note}”` : '.'}`,
   );
   await executeStep(ctx.deps, ctx.tx, ctx.after, opened, next, ctx.now);
   const stepped = await ctx.tx.updateAlert(opened.id, opened.version, { step: next }, ctx.now);
@@ -55,7 +61,7 @@ export async function escalateNow(ctx: Ctx): Promise<ActionResult> {
   return {
     ok: true,
     alert: scheduled,
-    message: `Escalated now to step ${next + 1} (${ROLE_LABELS[step.role]}).`,
+    message: `Escalated now to step ${next + 1} (${stepLabel(step)}).`,
   };
 }
 
@@ -103,4 +109,20 @@ export async function decline(ctx: Ctx): Promise<ActionResult> {
     });
   const scheduled = await runDueSteps(ctx.deps, ctx.tx, ctx.after, updated, ctx.now);
   return { ok: true, alert: scheduled, message: `Handed back to ${manager.name}.` };
+}
+
+/**
+ * Reassign with its own clock (item 4): with `reassignResponse` set, the chain restarts for the new
+ * owner so that its step 2 (the new owner's manager) falls due `reassignResponse` from now, and
+ * the later steps keep their gaps from it. Calendar time; null = the chain restarts as before.
+ */
+export function reassignWindow(
+  settings: Pick<WorkspaceSettings, 'reassignResponse'>,
+  chain: EscalationStep[],
+  now: Date,
+): { chainStartedAt: Date; label: string } | null {
+  const ms = settings.reassignResponse ? parseDurationMs(settings.reassignResponse) : null;
+  const next = chain[1];
+  if (ms === null || !next) return null;
+  return { chainStartedAt: new Date(now.getTime() + ms - next.afterMs), label: settings.reassignResponse! };
 }

@@ -55,9 +55,18 @@ export function nominalDue(
   return step.business ? addWorkingTime(base, step.afterMs, cal) : new Date(base.getTime() + step.afterMs);
 }
 
-/** Whether a step due at `at` is held for this recipient, and until when. */
-export function stepHold(p: PolicyContext, cal: Calendar, holders: Person[], at: Date): Hold | null {
-  if (holders.length === 0) return null; // nobody to hold for: the skip is reported at once
+/**
+ * Whether a step due at `at` is held for this recipient, and until when. A channel step is held to
+ * the workspace's hours and quiet windows (its calendar is the workspace's).
+ */
+export function stepHold(
+  p: PolicyContext,
+  cal: Calendar,
+  holders: Person[],
+  at: Date,
+  toChannel = false,
+): Hold | null {
+  if (holders.length === 0 && !toChannel) return null; // nobody to hold for: the skip is reported at once
   return holdFor(at, cal, p.settings.quietWindows, p.bypassed);
 }
 

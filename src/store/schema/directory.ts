@@ -58,6 +58,10 @@ export const people = pgTable(
     preferredChannel: text('preferred_channel'),
     /** Per-channel identities: {"slack":{"userId"},"teams":{"aadObjectId"},…} */
     identities: jsonb('identities').notNull().default({}),
+    /** Issue 20 item 5: re-notify here, once, when a card is not acted on within fallbackAfter. */
+    fallbackChannel: text('fallback_channel'),
+    /** A duration (`30m`); null with fallbackChannel null. */
+    fallbackAfter: text('fallback_after'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
