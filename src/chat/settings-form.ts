@@ -9,10 +9,10 @@ import {
   TIERS,
   InputError,
   type Person,
-  type Role,
 } from '../engine/index.js';
-import { listCustomers, listPeople, upsertCustomers, upsertPeople } from '../store/directory.js';
+import { listCustomers, listPeople, upsertCustomers } from '../store/directory.js';
 import { type FormModel, type FormResult } from '../channels/forms.js';
+import { personForm, savePersonForm } from './person-form.js';
 import {
   parsePlaybooksForm,
   parseSupportRiskForm,
@@ -55,56 +55,7 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
       { value: '', label: '— none —' },
       ...people.map((p) => ({ value: p.externalId, label: `${p.name} (${ROLE_LABELS[p.role]})` })),
     ];
-    if (form === 'person') {
-      const p = context.externalId ? people.find((x) => x.externalId === context.externalId) : undefined;
-      const manager = p?.managerId ? people.find((x) => x.id === p.managerId) : undefined;
-      return {
-        form: 'person',
-        title: p ? `Edit ${p.name}` : 'Add a person',
-        submitLabel: 'Save person',
-        context: p ? { externalId: p.externalId } : {},
-        fields: [
-          {
-            id: 'externalId',
-            label: 'ID (your HR or CRM id)',
-            type: 'text',
-            value: p?.externalId ?? '',
-            hint: 'e.g. csm-42; cannot change later',
-          },
-          { id: 'name', label: 'Name', type: 'text', value: p?.name ?? '' },
-          {
-            id: 'email',
-            label: 'Email',
-            type: 'text',
-            value: p?.email ?? '',
-            optional: true,
-            hint: 'used to find them in Slack, Teams, Google Chat',
-          },
-          {
-            id: 'role',
-            label: 'Role',
-            type: 'select',
-            value: p?.role ?? 'csm',
-            options: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
-          },
-          {
-            id: 'managerExternalId',
-            label: 'Manager',
-            type: 'select',
-            value: manager?.externalId ?? '',
-            options: personOptions,
-            optional: true,
-          },
-          {
-            id: 'timezone',
-            label: 'Time zone',
-            type: 'text',
-            value: p?.timezone ?? s.timezone,
-            hint: 'IANA name, e.g. Europe/London',
-          },
-        ],
-      };
-    }
+    if (form === 'person') return personForm(people, s, context.externalId);
     if (form === 'customer') {
       const customers = await listCustomers(pool, workspaceId);
       const c = context.externalId ? customers.find((x) => x.externalId === context.externalId) : undefined;
@@ -239,7 +190,40 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
             .map((w) => ('days' in w ? `${w.days} ${w.from}-${w.to}` : ''))
             .filter(Boolean)
             .join('\n'),
-          hint: 'e.g. Sat-Sun 00:00-24:00; default: none. Bypass rule: API quietBypass',
+          hint: 'e.g. Sat-Sun 00:00-24:00; default: none. An alert matching the bypass below still goes out',
+        },
+        {
+          id: 'quietBypass.arrAtLeast',
+          label: 'Quiet-window bypass: ARR at least (empty = no ARR rule)',
+          type: 'text',
+          value: s.quietBypass?.arrAtLeast !== undefined ? String(s.quietBypass.arrAtLeast) : '',
+          optional: true,
+          hint: 'e.g. 100000; default: none',
+        },
+        {
+          id: 'quietBypass.overdueDaysAtLeast',
+          label: 'Quiet-window bypass: invoice overdue at least (days)',
+          type: 'text',
+          value:
+            s.quietBypass?.overdueDaysAtLeast !== undefined ? String(s.quietBypass.overdueDaysAtLeast) : '',
+          optional: true,
+          hint: 'e.g. 30; default: none',
+        },
+        {
+          id: 'quietBypass.categories',
+          label: 'Quiet-window bypass: ticket categories',
+          type: 'text',
+          value: (s.quietBypass?.categories ?? []).join(', '),
+          optional: true,
+          hint: 'comma-separated, e.g. legal_threat, security_concern; default: none',
+        },
+        {
+          id: 'reassignResponse',
+          label: 'Reassigned alert: new owner must respond within (empty = chain restarts)',
+          type: 'text',
+          value: s.reassignResponse ?? '',
+          optional: true,
+          hint: "e.g. 4h: then the chain resumes from the new owner's manager; default: none",
         },
         {
           id: 'supportRisk',
@@ -269,35 +253,8 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
       return { ok: false, errors: {}, message: 'Only workspace admins can change settings.' };
     const v = (k: string) => (values[k] ?? '').trim();
     try {
-      if (form === 'person') {
-        const errors: Record<string, string> = {};
-        const externalId = context.externalId ?? v('externalId');
-        if (!externalId) errors.externalId = 'Give the person an id, e.g. csm-42.';
-        if (!v('name')) errors.name = 'Name is required.';
-        if (v('email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v('email')))
-          errors.email = 'That is not an email address.';
-        if (!(ROLES as readonly string[]).includes(v('role')))
-          errors.role = `Choose one of ${ROLES.join(', ')}.`;
-        try {
-          if (v('timezone')) new Intl.DateTimeFormat('en', { timeZone: v('timezone') });
-        } catch {
-          errors.timezone = 'Unknown time zone: use an IANA name such as Europe/London.';
-        }
-        if (v('managerExternalId') && v('managerExternalId') === externalId)
-          errors.managerExternalId = 'Someone cannot be their own manager.';
-        if (Object.keys(errors).length) return { ok: false, errors };
-        await upsertPeople(pool, workspaceId, [
-          {
-            externalId,
-            name: v('name'),
-            email: v('email') || null,
-            role: v('role') as Role,
-            managerExternalId: v('managerExternalId') || null,
-            timezone: v('timezone') || undefined,
-          },
-        ]);
-        return { ok: true, message: `Saved ${v('name')}.` };
-      }
+      if (form === 'person')
+        return await savePersonForm(pool, workspaceId, await listPeople(pool, workspaceId), values, context);
       if (form === 'customer') {
         const errors: Record<string, string> = {};
         const externalId = context.externalId ?? v('externalId');
@@ -395,6 +352,19 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
             }),
         ];
       }
+      const bypassKeys = ['arrAtLeast', 'overdueDaysAtLeast', 'categories'] as const;
+      if (bypassKeys.some((k) => values[`quietBypass.${k}`] !== undefined)) {
+        const rule: Record<string, unknown> = {};
+        for (const k of bypassKeys) {
+          const raw = v(`quietBypass.${k}`);
+          if (!raw) continue;
+          if (k === 'categories') rule.categories = raw.split(/[\s,]+/).filter(Boolean);
+          else if (Number.isFinite(Number(raw))) rule[k] = Number(raw);
+          else errors[`quietBypass.${k}`] = 'Enter a number, e.g. 30.';
+        }
+        patch.quietBypass = Object.keys(rule).length ? rule : null;
+      }
+      if (values.reassignResponse !== undefined) patch.reassignResponse = v('reassignResponse') || null;
       if (values.supportRisk !== undefined) patch.supportRisk = parseSupportRiskForm(v('supportRisk'));
       if (values.playbooks !== undefined) patch.playbooks = parsePlaybooksForm(v('playbooks'));
       const row = (await selectWorkspacesSettingsTimezoneById(pool, [workspaceId])).rows[0];
@@ -436,5 +406,6 @@ function formFieldFor(path: string): string {
   if (head === 'usageThresholds' && sub) return `threshold.${sub}`;
   if (head === 'framing' && sub) return `framing.${sub}`;
   if (head === 'escalation') return 'escalation';
+  if (head === 'quietBypass' && sub) return path;
   return head ?? path;
 }

@@ -148,7 +148,9 @@ export async function raiseAlertsBatch(
   const candidates: { i: number; t: Trigger; csm: Person }[] = [];
   triggers.forEach((t, i) => {
     const csm = t.customer.csmId ? csms.get(t.customer.csmId) : undefined;
-    if (open.has(t.dedupKey) || !csm || !setBased) slow.push(i);
+    // A CSM with their own working hours or quiet windows may be held on step 1: the per-alert path checks that.
+    if (open.has(t.dedupKey) || !csm || !setBased || csm.workingHours || csm.quietWindows?.length)
+      slow.push(i);
     else candidates.push({ i, t, csm });
   });
 

@@ -46,3 +46,6 @@ export { applyToEach, type BulkOutcome } from './bulk.js';
 export { suppressedLine } from './suppression.js';
 export { wakeOnCustomerReply, nextBusinessMorning } from './snooze.js';
 export { FALLBACK_JOB, DEFAULT_FALLBACK_AFTER, runFallback } from './policy/fallback.js';
+export { parseWorkingHours } from './policy/hours.js';
+export { WORKING_HOURS_HELP, parseQuietWindows } from './policy/settings-fields.js';
+export type { QuietWindow } from './policy/holds.js';

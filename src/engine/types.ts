@@ -1,4 +1,5 @@
 /** Domain vocabulary shared by every part of the product. */
+import type { QuietWindow } from './policy/holds.js';
 
 export const TIERS = ['platinum', 'good', 'average', 'poor', 'critical'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -65,6 +66,10 @@ export interface Person {
   fallbackChannel?: Channel | null;
   /** A duration such as `30m`. */
   fallbackAfter?: string | null;
+  /** Issue 20 item 1: their own working hours (`Mon-Fri 09:00-18:00`); null = the workspace's. */
+  workingHours?: string | null;
+  /** Issue 20 item 2: their own quiet windows, held on top of the workspace's. */
+  quietWindows?: QuietWindow[];
 }
 
 export interface Customer {

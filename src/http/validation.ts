@@ -131,6 +131,10 @@ export const personSchema = z
     // Issue 20 item 5: re-notify once on this channel when a card is not acted on within fallbackAfter.
     fallbackChannel: enumOf(CHANNELS).nullish(),
     fallbackAfter: duration.nullish(),
+    // Issue 20 item 1: their own hours in their time zone; null = the workspace's workingHours.
+    workingHours: line(200).nullish(),
+    // Issue 20 item 2: their own quiet windows on top of the workspace's (validated like them).
+    quietWindows: z.array(z.record(z.string(), z.unknown())).max(50, 'at most 50 windows').optional(),
   })
   .meta({ id: 'Person' });
 

@@ -7,7 +7,7 @@ export interface Page {
 }
 
 const PEOPLE_SELECT = `SELECT p.id, p.external_id, p.name, p.email, p.role, p.is_admin, p.timezone, p.preferred_channel,
-            p.identities, p.fallback_channel, p.fallback_after, m.external_id AS manager_external_id, p.created_at, p.updated_at
+            p.identities, p.fallback_channel, p.fallback_after, p.working_hours, p.quiet_windows, m.external_id AS manager_external_id, p.created_at, p.updated_at
        FROM people p LEFT JOIN people m ON m.id = p.manager_id AND m.workspace_id = p.workspace_id`;
 
 export async function listPeopleForApi(pool: pg.Pool, workspaceId: string, page: Page) {
@@ -42,6 +42,8 @@ function personView(p: Record<string, unknown>) {
     identities: p.identities as Record<string, Record<string, string>>,
     fallbackChannel: (p.fallback_channel as string | null) ?? null,
     fallbackAfter: (p.fallback_after as string | null) ?? null,
+    workingHours: (p.working_hours as string | null) ?? null,
+    quietWindows: (p.quiet_windows as unknown[]) ?? [],
     managerExternalId: (p.manager_external_id as string | null) ?? null,
     createdAt: (p.created_at as Date).toISOString(),
     updatedAt: (p.updated_at as Date).toISOString(),

@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { Channel, Role, Tier } from '../engine/index.js';
-import { InputError } from '../engine/index.js';
+import {
+  InputError,
+  parseQuietWindows,
+  parseWorkingHours,
+  WORKING_HOURS_HELP,
+  type QuietWindow,
+} from '../engine/index.js';
 import { toCustomer, toPerson } from './engine-store.js';
 
 export interface PersonInput {
@@ -16,6 +22,10 @@ export interface PersonInput {
   /** Issue 20 item 5; left out (undefined) = keep the stored value. */
   fallbackChannel?: Channel | null;
   fallbackAfter?: string | null;
+  /** Issue 20 item 1: `Mon-Fri 09:00-18:00` in their time zone; null = the workspace's; undefined = keep. */
+  workingHours?: string | null;
+  /** Issue 20 item 2: their own quiet windows (the workspace shape, validated here); undefined = keep. */
+  quietWindows?: unknown[];
 }
 
 export interface CustomerInput {
@@ -38,15 +48,28 @@ export async function upsertPeople(
     await client.query('BEGIN');
     const out: { externalId: string; id: string }[] = [];
     for (const p of people) {
+      if (p.workingHours && !parseWorkingHours(p.workingHours))
+        throw new InputError(`${p.externalId}: working hours ${WORKING_HOURS_HELP}.`, {
+          workingHours: WORKING_HOURS_HELP,
+        });
+      let quiet: QuietWindow[] | null = null;
+      if (p.quietWindows !== undefined) {
+        const parsed = parseQuietWindows(p.quietWindows);
+        if (!parsed.ok) throw new InputError(`${p.externalId}: invalid quiet windows.`, parsed.errors);
+        quiet = parsed.windows;
+      }
       const r = await client.query(
         `INSERT INTO people (workspace_id, external_id, name, email, role, is_admin, timezone, preferred_channel, identities,
-           fallback_channel, fallback_after)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+           fallback_channel, fallback_after, working_hours, quiet_windows)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$14,COALESCE($16::jsonb, '[]'::jsonb))
          ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role,
            is_admin = EXCLUDED.is_admin, timezone = EXCLUDED.timezone, preferred_channel = EXCLUDED.preferred_channel,
            identities = people.identities || EXCLUDED.identities,
            fallback_channel = CASE WHEN $12 THEN EXCLUDED.fallback_channel ELSE people.fallback_channel END,
-           fallback_after = CASE WHEN $13 THEN EXCLUDED.fallback_after ELSE people.fallback_after END, updated_at = now()
+           fallback_after = CASE WHEN $13 THEN EXCLUDED.fallback_after ELSE people.fallback_after END,
+           working_hours = CASE WHEN $15 THEN EXCLUDED.working_hours ELSE people.working_hours END,
+           quiet_windows = CASE WHEN $16::jsonb IS NOT NULL THEN EXCLUDED.quiet_windows ELSE people.quiet_windows END,
+           updated_at = now()
          RETURNING id, preferred_channel, identities, fallback_channel`,
         [
           workspaceId,
@@ -62,6 +85,9 @@ export async function upsertPeople(
           p.fallbackAfter ?? null,
           p.fallbackChannel !== undefined,
           p.fallbackAfter !== undefined,
+          p.workingHours?.trim() || null,
+          p.workingHours !== undefined,
+          quiet ? JSON.stringify(quiet) : null,
         ],
       );
       checkFallback(p.externalId, r.rows[0]);

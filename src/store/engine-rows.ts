@@ -20,6 +20,8 @@ export function toPerson(r: Row): Person {
     identities: (r.identities as Person['identities']) ?? {},
     fallbackChannel: (r.fallback_channel as Channel | null) ?? null,
     fallbackAfter: (r.fallback_after as string | null) ?? null,
+    workingHours: (r.working_hours as string | null) ?? null,
+    quietWindows: (r.quiet_windows as Person['quietWindows']) ?? [],
   };
 }
 

@@ -109,6 +109,14 @@ export const API_V1_ROUTES: RouteDoc[] = [
     errors: [400, 413],
   },
   {
+    method: 'get',
+    path: '/people/{externalId}',
+    summary: 'One person, with their working hours and fallback channel',
+    externalIdParam: 'externalId',
+    ok: { status: 200, description: 'The person as `GET /people` lists them' },
+    errors: [404],
+  },
+  {
     method: 'patch',
     path: '/people/{externalId}',
     summary:

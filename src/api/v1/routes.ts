@@ -94,6 +94,15 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
     }),
   );
 
+  r.get(
+    '/people/:externalId',
+    asyncRoute(async (req, res) => {
+      const person = await personForApi(pool, req.workspaceId, String(req.params.externalId));
+      if (!person) return sendError(res, 404, 'No person with this externalId in your workspace.');
+      res.json(person);
+    }),
+  );
+
   r.patch(
     '/people/:externalId',
     asyncRoute(async (req, res) => {
@@ -116,6 +125,8 @@ export function apiV1Routes(deps: { database: Database; engine: EngineDeps; extr
         isAdmin: patch.isAdmin ?? (patch.role !== undefined ? patch.role === 'admin' : current.isAdmin),
         ...(patch.fallbackChannel !== undefined ? { fallbackChannel: patch.fallbackChannel } : {}),
         ...(patch.fallbackAfter !== undefined ? { fallbackAfter: patch.fallbackAfter } : {}),
+        ...(patch.workingHours !== undefined ? { workingHours: patch.workingHours } : {}),
+        ...(patch.quietWindows !== undefined ? { quietWindows: patch.quietWindows } : {}),
         ...(patch.managerExternalId !== undefined ? { managerExternalId: patch.managerExternalId } : {}),
       };
       await upsertPeople(pool, req.workspaceId, [merged]);

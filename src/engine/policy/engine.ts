@@ -67,7 +67,14 @@ export function stepHold(
   toChannel = false,
 ): Hold | null {
   if (holders.length === 0 && !toChannel) return null; // nobody to hold for: the skip is reported at once
-  return holdFor(at, cal, p.settings.quietWindows, p.bypassed);
+  // The first recipient's own quiet windows hold on top of the workspace's (issue 20 item 2).
+  const own = toChannel ? [] : (holders[0]?.quietWindows ?? []);
+  return holdFor(
+    at,
+    cal,
+    own.length ? [...p.settings.quietWindows, ...own] : p.settings.quietWindows,
+    p.bypassed,
+  );
 }
 
 /**

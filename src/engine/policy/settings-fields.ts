@@ -130,13 +130,28 @@ export function mergePolicyFields(
   }
 }
 
-/** The calendar a recipient is held to: their zone, the workspace hours and holidays. */
+/**
+ * A person's own quiet windows (issue 20 item 2), validated as the workspace's are: the windows,
+ * or the errors keyed `quietWindows.N.<field>`.
+ */
+export function parseQuietWindows(
+  v: unknown,
+): { ok: true; windows: QuietWindow[] } | { ok: false; errors: Record<string, string> } {
+  const next = { ...DEFAULT_POLICY };
+  const errors: Record<string, string> = {};
+  mergePolicyFields({ quietWindows: v }, next, errors);
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, windows: next.quietWindows };
+}
+
+/** The calendar a recipient is held to: their zone, their hours (else the workspace's) and holidays. */
 export function calendarFor(
-  person: Pick<Person, 'timezone'> | null,
+  person: Pick<Person, 'timezone' | 'workingHours'> | null,
   s: PolicySettings,
   workspaceTz: string,
 ): Calendar {
-  const hours = s.workingHours ? parseWorkingHours(s.workingHours) : null;
+  // The person's own hours win over the workspace's (issue 20 item 1); neither = always working.
+  const text = person?.workingHours || s.workingHours;
+  const hours = text ? parseWorkingHours(text) : null;
   return { timeZone: person?.timezone || workspaceTz, hours, holidays: new Set(s.holidays) };
 }
 

@@ -62,6 +62,10 @@ export const people = pgTable(
     fallbackChannel: text('fallback_channel'),
     /** A duration (`30m`); null with fallbackChannel null. */
     fallbackAfter: text('fallback_after'),
+    /** Issue 20 item 1: their own working hours; null = the workspace's. */
+    workingHours: text('working_hours'),
+    /** Their own quiet windows (the workspace `quietWindows` shape), on top of the workspace's. */
+    quietWindows: jsonb('quiet_windows').notNull().default([]),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
