@@ -20,6 +20,7 @@ import {
 } from '../engine/index.js';
 import { upsertPeople } from '../store/directory.js';
 import type { FormModel, FormResult } from '../channels/forms.js';
+import { linesToWindows, windowsToLines } from './quiet-window-lines.js';
 
 export function personForm(people: Person[], s: WorkspaceSettings, externalId?: string): FormModel {
   const p = externalId ? people.find((x) => x.externalId === externalId) : undefined;
@@ -84,10 +85,7 @@ export function personForm(people: Person[], s: WorkspaceSettings, externalId?: 
         id: 'quietWindows',
         label: 'Their quiet windows (one per line: days from-to)',
         type: 'textarea',
-        value: (p?.quietWindows ?? [])
-          .map((w) => ('days' in w ? `${w.days} ${w.from}-${w.to}` : ''))
-          .filter(Boolean)
-          .join('\n'),
+        value: windowsToLines(p?.quietWindows ?? []),
         optional: true,
         hint: 'e.g. Fri 13:00-24:00, on top of the workspace’s; default: none',
       },
@@ -148,15 +146,7 @@ export async function savePersonForm(
   if (values.quietWindows !== undefined) {
     // The dialog edits the weekly windows; one-off ones (API only) are kept.
     const stored = people.find((x) => x.externalId === externalId)?.quietWindows ?? [];
-    const weekly = v('quietWindows')
-      .split(/\n+/)
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map((l) => {
-        const [days = '', span = ''] = l.split(/\s+/);
-        const [from = '', to = ''] = span.split('-');
-        return { days, from, to };
-      });
+    const weekly = linesToWindows(v('quietWindows'));
     const parsed = parseQuietWindows(weekly);
     if (!parsed.ok) errors.quietWindows = `Line ${lineOf(parsed.errors)}: write e.g. Sat-Sun 00:00-24:00.`;
     quietWindows = [...stored.filter((w) => 'start' in w), ...weekly];

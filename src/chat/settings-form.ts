@@ -13,6 +13,7 @@ import {
 import { listCustomers, listPeople, upsertCustomers } from '../store/directory.js';
 import { type FormModel, type FormResult } from '../channels/forms.js';
 import { personForm, savePersonForm } from './person-form.js';
+import { linesToWindows, windowsToLines } from './quiet-window-lines.js';
 import {
   parsePlaybooksForm,
   parseSupportRiskForm,
@@ -186,10 +187,7 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           id: 'quietWindows',
           label: 'Quiet windows (one per line: days from-to)',
           type: 'textarea',
-          value: s.quietWindows
-            .map((w) => ('days' in w ? `${w.days} ${w.from}-${w.to}` : ''))
-            .filter(Boolean)
-            .join('\n'),
+          value: windowsToLines(s.quietWindows),
           hint: 'e.g. Sat-Sun 00:00-24:00; default: none. An alert matching the bypass below still goes out',
         },
         {
@@ -339,18 +337,7 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
         const oneOff = effectiveSettings(
           (await selectWorkspacesSettingsById(pool, [workspaceId])).rows[0]?.settings,
         ).quietWindows.filter((w) => 'start' in w);
-        patch.quietWindows = [
-          ...oneOff,
-          ...v('quietWindows')
-            .split(/\n+/)
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .map((l) => {
-              const [days = '', span = ''] = l.split(/\s+/);
-              const [from = '', to = ''] = span.split('-');
-              return { days, from, to };
-            }),
-        ];
+        patch.quietWindows = [...oneOff, ...linesToWindows(v('quietWindows'))];
       }
       const bypassKeys = ['arrAtLeast', 'overdueDaysAtLeast', 'categories'] as const;
       if (bypassKeys.some((k) => values[`quietBypass.${k}`] !== undefined)) {

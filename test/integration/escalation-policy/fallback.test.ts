@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { eventually, sleep, startTestApp } from '../../helpers/app.js';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack-api.js';
 import { messageText, seedSlackTeam, SLACK_USERS, slackEnv } from '../slack/support.js';
+import { raiseUsage, alertTimeline } from '../../helpers/alerts.js';
 
 let fake: FakeSlack;
 let db: TestDatabase;
@@ -31,26 +32,8 @@ const playgroundCards = async (customer: string) =>
     (m) => m.threadRootId === null && m.card && JSON.stringify(m.card).includes(customer),
   );
 const slackCard = (customer: string) => fake.roots('D0SAM').find((m) => messageText(m).includes(customer));
-async function raise(customerExternalId: string): Promise<string> {
-  const r = await team.api.post('/api/v1/usage', {
-    customerExternalId,
-    used: 95,
-    limit: 100,
-    metric: 'seats',
-  });
-  expect(r.body.outcome).toBe('created');
-  const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts as {
-    id: string;
-    customerExternalId: string;
-  }[];
-  return open.find((a) => a.customerExternalId === customerExternalId)!.id;
-}
-const timeline = async (id: string) =>
-  (await team.api.get(`/api/v1/alerts/${id}`)).body.timeline as {
-    kind: string;
-    targetId?: string;
-    details?: Record<string, unknown>;
-  }[];
+const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);
+const timeline = (id: string) => alertTimeline(team.api, id);
 
 beforeAll(async () => {
   fake = await startFakeSlack({ users: SLACK_USERS });

@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
-import { runAlertTimer } from '../../../src/engine/index.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { seedTeam, sleep, startTestApp } from '../../helpers/app.js';
+import { raiseUsage, alertTimeline, fireAlertTimer } from '../../helpers/alerts.js';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -41,31 +41,9 @@ async function drained(): Promise<void> {
   }
   throw new Error('deliveries not drained');
 }
-async function fireTimer(alertId: string): Promise<string> {
-  const r = await app.database.pool.query('SELECT token FROM alerts WHERE id = $1', [alertId]);
-  return runAlertTimer(app.engine, alertId, Number((r.rows[0] as { token: number }).token));
-}
-const timeline = async (id: string) =>
-  (await team.api.get(`/api/v1/alerts/${id}`)).body.timeline as {
-    kind: string;
-    at: string;
-    details?: Record<string, unknown>;
-  }[];
-async function raise(customerExternalId: string): Promise<string> {
-  const r = await team.api.post('/api/v1/usage', {
-    customerExternalId,
-    used: 95,
-    limit: 100,
-    metric: 'seats',
-  });
-  expect(r.status).toBe(202);
-  expect(r.body.outcome).toBe('created');
-  const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts as {
-    id: string;
-    customerExternalId: string;
-  }[];
-  return open.find((a) => a.customerExternalId === customerExternalId)!.id;
-}
+const fireTimer = (alertId: string) => fireAlertTimer(app, alertId);
+const timeline = (id: string) => alertTimeline(team.api, id);
+const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -10,9 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
-import { runAlertTimer } from '../../../src/engine/index.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../../helpers/app.js';
+import { alertTimeline, fireAlertTimer, raiseUsage } from '../../helpers/alerts.js';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -35,25 +35,8 @@ async function personFormFields(externalId: string) {
   const body = (await res.json()) as { form: { fields: { id: string; value: string; hint?: string }[] } };
   return Object.fromEntries(body.form.fields.map((f) => [f.id, f]));
 }
-async function raise(customerExternalId: string): Promise<string> {
-  const r = await team.api.post('/api/v1/usage', {
-    customerExternalId,
-    used: 95,
-    limit: 100,
-    metric: 'seats',
-  });
-  expect(r.status).toBe(202);
-  const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts as {
-    id: string;
-    customerExternalId: string;
-  }[];
-  return open.find((a) => a.customerExternalId === customerExternalId)!.id;
-}
-const timeline = async (id: string) =>
-  (await team.api.get(`/api/v1/alerts/${id}`)).body.timeline as {
-    kind: string;
-    details?: Record<string, unknown>;
-  }[];
+const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);
+const timeline = (id: string) => alertTimeline(team.api, id);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -119,8 +102,7 @@ describe('a person’s own working hours', () => {
     expect((await timeline(held)).some((e) => e.kind === 'notified')).toBe(false);
 
     now = new Date('2027-01-04T09:00:00Z');
-    const r = await app.database.pool.query('SELECT token FROM alerts WHERE id = $1', [held]);
-    expect(await runAlertTimer(app.engine, held, Number((r.rows[0] as { token: number }).token))).toBe('ran');
+    expect(await fireAlertTimer(app, held)).toBe('ran');
     await eventually(async () => (await timeline(held)).some((e) => e.kind === 'notified'), 30_000);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../../helpers/app.js';
+import { raiseUsage } from '../../helpers/alerts.js';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -27,20 +28,7 @@ const cardsFor = async (personId: string, customer: string) =>
     (m) => m.threadRootId === null && m.card && JSON.stringify(m.card).includes(customer),
   );
 const alertOf = async (id: string) => (await team.api.get(`/api/v1/alerts/${id}`)).body;
-async function raise(customerExternalId: string): Promise<string> {
-  const r = await team.api.post('/api/v1/usage', {
-    customerExternalId,
-    used: 95,
-    limit: 100,
-    metric: 'seats',
-  });
-  expect(r.body.outcome).toBe('created');
-  const open = (await team.api.get('/api/v1/alerts?status=open')).body.alerts as {
-    id: string;
-    customerExternalId: string;
-  }[];
-  return open.find((a) => a.customerExternalId === customerExternalId)!.id;
-}
+const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);
 let ids: Record<string, string> = {};
 
 beforeAll(async () => {
