@@ -3,6 +3,7 @@ import {
   ALERT_TYPES,
   CALL_OUTCOMES,
   CHANNELS,
+  type Channel,
   parseDurationMs,
   ROLES,
   SNOOZE_UNTIL,
@@ -110,6 +111,15 @@ const timezone = line(64).refine((tz) => {
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
+/**
+ * A channel name: one of the channels src/bots/registry.ts declares. Built on first use, after the
+ * registry has declared them (this module may be loaded before it; the engine names no channel).
+ */
+let channelEnum: z.ZodEnum<{ [K in Channel]: K }> | undefined;
+const channel = z.lazy(
+  () => (channelEnum ??= enumOf(CHANNELS as readonly Channel[] as [Channel, ...Channel[]])),
+);
+
 // ——— request bodies ———
 
 export const personSchema = z
@@ -120,16 +130,16 @@ export const personSchema = z
     role: enumOf(ROLES),
     managerExternalId: externalId.nullish(),
     timezone: timezone.optional(),
-    preferredChannel: enumOf(CHANNELS).nullish(),
+    preferredChannel: channel.nullish(),
     identities: z
-      .partialRecord(enumOf(CHANNELS), z.record(line(100), line(LIMITS.idLength)))
+      .partialRecord(channel, z.record(line(100), line(LIMITS.idLength)))
       .refine((r) => Object.values(r).every((v) => Object.keys(v ?? {}).length <= 10), {
         message: 'at most 10 identity fields per channel',
       })
       .optional(),
     isAdmin: z.boolean().optional(),
     // Issue 20 item 5: re-notify once on this channel when a card is not acted on within fallbackAfter.
-    fallbackChannel: enumOf(CHANNELS).nullish(),
+    fallbackChannel: channel.nullish(),
     fallbackAfter: duration.nullish(),
   })
   .meta({ id: 'Person' });
@@ -307,7 +317,7 @@ export const settingsPatchSchema = z
         .optional(),
       channelCaps: z
         .partialRecord(
-          enumOf(CHANNELS),
+          channel,
           z
             .strictObject({
               monthlyCap: z
