@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type pg from 'pg';
 import type { Config, VarSpec } from '../config.js';
 import type { Channel } from '../engine/index.js';
+import type { StepChannelFormat } from '../engine/policy/channel-step.js';
 import type { Logger } from '../log.js';
 import type { ChatServices } from '../chat/services.js';
 import type { ChannelGateway } from '../channels/port.js';
@@ -55,6 +56,8 @@ export interface ChannelDescriptor extends ChannelModule {
   routes: readonly string[];
   /** True when `fincelo start --role <channel>` runs it alone; false: only in the all-in-one process. */
   role: boolean;
+  /** Its team conversations an escalation step can target, by id format (none: 1:1 only). */
+  stepChannel?: StepChannelFormat;
   /** The channel a person with no configured channel is reached on (exactly one channel says so). */
   fallback?: boolean;
 }

@@ -1,5 +1,6 @@
 import { readConfig, secretValues, type Config } from '../config.js';
 import { defineChannels } from '../engine/index.js';
+import { declareStepChannel } from '../channels/step-channels.js';
 import type { ChannelDescriptor } from './descriptor.js';
 import { slackDescriptor } from './slack/descriptor.js';
 import { teamsDescriptor } from './teams/descriptor.js';
@@ -30,6 +31,7 @@ defineChannels(
   CHANNEL_MODULES.map((c) => c.channel),
   fallbacks[0]!.channel,
 );
+for (const c of CHANNEL_MODULES) if (c.stepChannel) declareStepChannel(c.channel, c.stepChannel);
 
 /** The process roles: all-in-one, one per channel that can run alone, the engine worker, the API. */
 export const PROCESS_ROLES = [

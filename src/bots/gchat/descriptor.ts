@@ -54,6 +54,8 @@ export const gchatDescriptor: ChannelDescriptor = {
     [['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE', 'GOOGLE_CHAT_SERVICE_ACCOUNT_JSON'], 'GOOGLE_CHAT_AUDIENCE'],
     'create a service account with the Chat API enabled, give its JSON key (file or JSON), and set the audience the Chat app configuration uses (manifests/gchat/README.md)',
   ),
+  // Role channels: spaces are `spaces/<id>` (developers.google.com/workspace/chat/api/reference/rest/v1/spaces).
+  stepChannel: { re: /^spaces\/[A-Za-z0-9_-]+$/, example: 'a Google Chat space such as spaces/AAAAbcd123' },
   routes: ['/gchat/events'],
   role: true,
 };

@@ -61,6 +61,13 @@ export const slackDescriptor: ChannelDescriptor = {
     ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
     'create the app from manifests/slack/manifest.yaml, install it, copy the bot token and signing secret',
   ),
+  // Role channels: public/private channel ids start with C (G for old private channels),
+  // upper-case alphanumerics (docs.slack.dev/reference/objects/conversation-object). The bot must be
+  // a member (chat.postMessage answers `not_in_channel` otherwise).
+  stepChannel: {
+    re: /^[CG][A-Z0-9]{6,20}$/,
+    example: 'a Slack channel id such as C0123ABCD (not its #name)',
+  },
   routes: ['/slack/events', '/slack/install', '/slack/oauth_redirect'],
   role: true,
   configured: (config) => slackMode(config) !== null,

@@ -36,6 +36,13 @@ export const teamsDescriptor: ChannelDescriptor = {
     ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID'],
     'register an Azure Bot (single tenant) and copy its app id, client secret and tenant id',
   ),
+  // Role channels: channel and group chat ids are `19:<id>@thread.tacv2|skype|v2` (learn.microsoft.com,
+  // "Get the channel ID"); a thread id (`…;messageid=…`) is not a channel. The app must be in the
+  // team: Fincelo writes to the conversation it stored from the team's events.
+  stepChannel: {
+    re: /^19:[A-Za-z0-9_.-]+@thread\.(tacv2|skype|v2)$/,
+    example: 'a Teams conversation id such as 19:abc123@thread.tacv2',
+  },
   routes: ['/api/messages'],
   role: true,
 };

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { isSecretName, readConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
 import { CHANNELS } from '../../../src/engine/index.js';
+import { parseStepChannel } from '../../../src/engine/policy/channel-step.js';
+import { STEP_CHANNEL_FORMATS } from '../../../src/channels/step-channels.js';
 import {
   CHANNEL_MODULES,
   channelLogRedaction,
@@ -98,6 +100,13 @@ describe('channel descriptors', () => {
       'worker',
       'api',
     ]);
+    // Role channels: the channels with team conversations say so, with their id format.
+    expect(Object.keys(STEP_CHANNEL_FORMATS)).toEqual(
+      CHANNEL_MODULES.filter((c) => c.stepChannel).map((c) => c.channel),
+    );
+    expect(parseStepChannel('nochannel:abc', STEP_CHANNEL_FORMATS)).toBe(
+      `unknown channel kind "nochannel" (channels with team conversations: ${Object.keys(STEP_CHANNEL_FORMATS).join(', ')})`,
+    );
     // Each channel serves its own paths: no two channels claim the same route.
     const routes = CHANNEL_MODULES.flatMap((c) => c.routes);
     expect(new Set(routes).size).toBe(routes.length);
