@@ -112,13 +112,13 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
 /**
- * A channel name: one of the channels src/bots/registry.ts declares. Built on first use, after the
- * registry has declared them (this module may be loaded before it; the engine names no channel).
+ * The channel names: the channels src/bots/registry.ts declares. Schemas that use them are built on
+ * first use (z.lazy), after the registry has declared them: this module may be loaded before it,
+ * and the engine names no channel. The schemas are the same as an enum written here would give.
  */
 let channelEnum: z.ZodEnum<{ [K in Channel]: K }> | undefined;
-const channel = z.lazy(
-  () => (channelEnum ??= enumOf(CHANNELS as readonly Channel[] as [Channel, ...Channel[]])),
-);
+const channels = () => (channelEnum ??= enumOf(CHANNELS as readonly Channel[] as [Channel, ...Channel[]]));
+const channel = z.lazy(channels);
 
 // ——— request bodies ———
 
@@ -132,10 +132,13 @@ export const personSchema = z
     timezone: timezone.optional(),
     preferredChannel: channel.nullish(),
     identities: z
-      .partialRecord(channel, z.record(line(100), line(LIMITS.idLength)))
-      .refine((r) => Object.values(r).every((v) => Object.keys(v ?? {}).length <= 10), {
-        message: 'at most 10 identity fields per channel',
-      })
+      .lazy(() =>
+        z
+          .partialRecord(channels(), z.record(line(100), line(LIMITS.idLength)))
+          .refine((r) => Object.values(r).every((v) => Object.keys(v ?? {}).length <= 10), {
+            message: 'at most 10 identity fields per channel',
+          }),
+      )
       .optional(),
     isAdmin: z.boolean().optional(),
     // Issue 20 item 5: re-notify once on this channel when a card is not acted on within fallbackAfter.
@@ -316,21 +319,23 @@ export const settingsPatchSchema = z
         )
         .optional(),
       channelCaps: z
-        .partialRecord(
-          channel,
-          z
-            .strictObject({
-              monthlyCap: z
-                .number()
-                .int('must be a whole number of messages')
-                .min(1, 'must be at least 1 message')
-                .max(100_000_000)
-                .nullable()
-                .describe(
-                  "messages per UTC month on this channel; past it, the person's other channel; null = no cap",
-                ),
-            })
-            .nullable(),
+        .lazy(() =>
+          z.partialRecord(
+            channels(),
+            z
+              .strictObject({
+                monthlyCap: z
+                  .number()
+                  .int('must be a whole number of messages')
+                  .min(1, 'must be at least 1 message')
+                  .max(100_000_000)
+                  .nullable()
+                  .describe(
+                    "messages per UTC month on this channel; past it, the person's other channel; null = no cap",
+                  ),
+              })
+              .nullable(),
+          ),
         )
         .optional()
         .describe(
