@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { startApp, type RunningApp, type StartOptions } from '../src/app.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config } from '../src/config.js';
+import { loadConfig } from '../src/bots/registry.js';
 import { createLogger } from '../src/log.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
-import type { Config, ProcessRole } from './config.js';
-import { secretValues } from './config.js';
+import type { Config } from './config.js';
 import {
-  CHANNELS,
   deliverJob,
+  fallbackChannel,
   REMINDER_JOB,
   FALLBACK_JOB,
   runFallback,
@@ -38,11 +37,10 @@ import { apiErrorHandler, apiV1Routes } from './api/v1/routes.js';
 import { playgroundRoutes } from './api/playground/routes.js';
 import { createPlaygroundTrust } from './api/playground/trust.js';
 import { localAdminRoutes, publishLocalAdmin } from './api/local-admin.js';
-import { createPlaygroundGateway } from './bots/playground/gateway.js';
 import { renderAlertCard } from './cards/alert-card.js';
 import { alertText } from './cards/build-view.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
-import { CHANNEL_MODULES } from './bots/registry.js';
+import { CHANNEL_MODULES, channelLogRedaction, type ProcessRole } from './bots/registry.js';
 import { createChatServices, type ChatServices } from './chat/services.js';
 import { createTicketPipeline, type TicketPipeline } from './tickets/pipeline.js';
 import type { AppFeature, FeatureRuntime } from './features.js';
@@ -87,9 +85,9 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Which channels have credentials configured (deliveries for others fall back to the playground). */
+/** Which channels have credentials configured (deliveries for others go to the fallback channel). */
 export function configuredChannels(config: Config): Set<Channel> {
-  const set = new Set<Channel>(['playground']);
+  const set = new Set<Channel>([fallbackChannel()]);
   for (const m of CHANNEL_MODULES) if (m.configured(config)) set.add(m.channel);
   return set;
 }
@@ -98,7 +96,7 @@ export function configuredChannels(config: Config): Set<Channel> {
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config } = opts;
   const role = opts.role ?? 'all';
-  const log = opts.log ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues(config) });
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, undefined, channelLogRedaction(config));
   if (!config.DATABASE_URL && role !== 'all') {
     throw new Error(
       `--role ${role} needs DATABASE_URL pointing at a PostgreSQL server: the embedded database serves a single process. ` +
@@ -167,21 +165,25 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
     const gateways: ChannelGateway[] = [...(opts.gateways ?? [])];
     const channelRouters: Router[] = [];
-    if (role === 'all') gateways.push(createPlaygroundGateway(database.pool));
     for (const m of CHANNEL_MODULES) {
       if (role !== 'all' && role !== m.channel) continue;
       if (!m.configured(config)) {
         log.info({ channel: m.channel }, `${m.channel}: not configured (no credentials), skipped`);
         continue;
       }
-      const runtime = await m.create({ config, services, log: log.child({ channel: m.channel }) });
+      const runtime = await m.create({
+        config,
+        services,
+        log: log.child({ channel: m.channel }),
+        pool: database.pool,
+      });
       gateways.push(runtime.gateway);
       if (runtime.router) channelRouters.push(runtime.router);
       if (runtime.close) cleanup.unshift(runtime.close);
     }
     if (
       role !== 'all' &&
-      (CHANNELS as readonly string[]).includes(role) &&
+      CHANNEL_MODULES.some((m) => m.role && m.channel === role) &&
       !gateways.some((g) => g.channel === role)
     ) {
       throw new Error(

@@ -1,20 +1,37 @@
 import { z } from 'zod';
+import type { Channel } from './engine/types.js';
 export { parseDurationMs } from './engine/duration.js';
 
 /**
- * Every environment variable the product reads, validated once at start-up.
+ * Every environment variable the product reads, validated once at start-up. The settings of the
+ * product itself are here; each chat channel brings its own (its descriptor in
+ * src/bots/<channel>/descriptor.ts), and src/bots/registry.ts's `loadConfig` reads both.
  * `.env.example` documents each one; keep the two in step.
  */
-const roles = ['all', 'slack', 'teams', 'gchat', 'whatsapp', 'worker', 'api'] as const;
-export type ProcessRole = (typeof roles)[number];
-
-interface VarSpec {
+export interface VarSpec {
   schema: z.ZodType;
   example: string;
 }
 
-const optionalUrl = z.url({ message: 'must be an absolute URL' }).optional();
-const duration = z
+/**
+ * A process role: all-in-one, one channel alone (those whose descriptor has `role`; the list is
+ * src/bots/registry.ts PROCESS_ROLES), the engine worker, or the API.
+ */
+export type ProcessRole = 'all' | 'worker' | 'api' | Channel;
+
+/** The settings a group of variables yields (a channel's `SettingsOf<typeof env>`). */
+export type SettingsOf<S extends Record<string, VarSpec>> = { [K in keyof S]: z.output<S[K]['schema']> };
+
+/**
+ * The settings the channels add to `Config`: each channel's descriptor augments this interface
+ * with its own variables (`declare module '../../config.js'`), so a channel's code reads its
+ * settings typed and this file names none of them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ChannelSettings {}
+
+export const optionalUrl = z.url({ message: 'must be an absolute URL' }).optional();
+export const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a number followed by ms, s, m, h or d' });
 
@@ -67,116 +84,10 @@ const spec = {
   },
   JOBS_POLL_INTERVAL: { schema: duration.default('1s'), example: 'JOBS_POLL_INTERVAL=1s' },
   SHUTDOWN_GRACE: { schema: duration.default('10s'), example: 'SHUTDOWN_GRACE=10s' },
-  SLACK_BOT_TOKEN: {
-    schema: z.string().startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }).optional(),
-    example: 'SLACK_BOT_TOKEN=xoxb-123-456-abc',
-  },
-  SLACK_SIGNING_SECRET: { schema: z.string().min(8).optional(), example: 'SLACK_SIGNING_SECRET=8f2c…' },
-  SLACK_APP_TOKEN: {
-    schema: z
-      .string()
-      .startsWith('xapp-', { message: 'must be an app token starting with xapp-' })
-      .optional(),
-    example: 'SLACK_APP_TOKEN=xapp-1-A0…',
-  },
-  SLACK_API_URL: { schema: optionalUrl, example: 'SLACK_API_URL=http://127.0.0.1:4001/api/' },
-  SLACK_CLIENT_ID: { schema: z.string().min(1).optional(), example: 'SLACK_CLIENT_ID=1234567890.1234567890' },
-  SLACK_CLIENT_SECRET: { schema: z.string().min(8).optional(), example: 'SLACK_CLIENT_SECRET=3f9a…' },
-  SLACK_STATE_SECRET: {
-    schema: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
-    example: 'SLACK_STATE_SECRET=$(openssl rand -hex 16)',
-  },
-  SLACK_WORKSPACE_ID: {
-    schema: z.uuid({ message: 'must be a workspace id (UUID)' }).optional(),
-    example: 'SLACK_WORKSPACE_ID=0b9f6c1e-…',
-  },
-  MICROSOFT_APP_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_ID=00000000-0000-…' },
-  MICROSOFT_APP_PASSWORD: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_PASSWORD=…' },
-  MICROSOFT_APP_TENANT_ID: { schema: z.string().min(1).optional(), example: 'MICROSOFT_APP_TENANT_ID=…' },
-  MICROSOFT_APP_AUTHORITY: {
-    schema: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
-    example: 'MICROSOFT_APP_AUTHORITY=https://login.microsoftonline.us',
-  },
-  TEAMS_ANONYMOUS: { schema: z.enum(['on', 'off']).default('off'), example: 'TEAMS_ANONYMOUS=on' },
-  GOOGLE_CHAT_SERVICE_ACCOUNT_FILE: {
-    schema: z.string().min(1).optional(),
-    example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_FILE=/etc/fincelo/chat-sa.json',
-  },
-  GOOGLE_CHAT_API_URL: { schema: optionalUrl, example: 'GOOGLE_CHAT_API_URL=http://127.0.0.1:4003/' },
-  GOOGLE_CHAT_SERVICE_ACCOUNT_JSON: {
-    schema: z.string().min(1).optional(),
-    example: 'GOOGLE_CHAT_SERVICE_ACCOUNT_JSON={"type":"service_account",…}',
-  },
-  GOOGLE_CHAT_AUDIENCE_TYPE: {
-    schema: z.enum(['endpoint_url', 'project_number']).default('endpoint_url'),
-    example: 'GOOGLE_CHAT_AUDIENCE_TYPE=project_number',
-  },
-  GOOGLE_CHAT_AUDIENCE: {
-    schema: z.string().min(1).optional(),
-    example: 'GOOGLE_CHAT_AUDIENCE=https://fincelo.example.com/gchat/events',
-  },
-  GOOGLE_CHAT_PROJECT_NUMBER: {
-    schema: z.string().regex(/^\d+$/, { message: 'must be the numeric Cloud project number' }).optional(),
-    example: 'GOOGLE_CHAT_PROJECT_NUMBER=123456789012',
-  },
-  GOOGLE_CHAT_CERTS_URL: {
-    schema: optionalUrl,
-    example: 'GOOGLE_CHAT_CERTS_URL=http://127.0.0.1:4005/certs',
-  },
-  WHATSAPP_PHONE_NUMBER_ID: {
-    schema: z.string().min(1).optional(),
-    example: 'WHATSAPP_PHONE_NUMBER_ID=1234567890',
-  },
-  WHATSAPP_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_ACCESS_TOKEN=EAAG…' },
-  WHATSAPP_APP_SECRET: { schema: z.string().min(1).optional(), example: 'WHATSAPP_APP_SECRET=…' },
-  WHATSAPP_VERIFY_TOKEN: { schema: z.string().min(1).optional(), example: 'WHATSAPP_VERIFY_TOKEN=…' },
-  WHATSAPP_WORKSPACE_ID: {
-    schema: z.uuid({ message: 'must be a workspace id (UUID)' }).optional(),
-    example: 'WHATSAPP_WORKSPACE_ID=0b9f6c1e-…',
-  },
-  WHATSAPP_API_URL: { schema: optionalUrl, example: 'WHATSAPP_API_URL=http://127.0.0.1:4004/' },
-  WHATSAPP_GRAPH_VERSION: {
-    schema: z
-      .string()
-      .regex(/^v\d+\.\d+$/, { message: 'must be a Graph API version such as v26.0' })
-      .default('v26.0'),
-    example: 'WHATSAPP_GRAPH_VERSION=v26.0',
-  },
-  WHATSAPP_TEMPLATE_ALERT: {
-    schema: z.string().min(1).default('fincelo_alert'),
-    example: 'WHATSAPP_TEMPLATE_ALERT=fincelo_alert',
-  },
-  WHATSAPP_TEMPLATE_NOTICE: {
-    schema: z.string().min(1).default('fincelo_notice'),
-    example: 'WHATSAPP_TEMPLATE_NOTICE=fincelo_notice',
-  },
-  WHATSAPP_TEMPLATE_LANGUAGE: {
-    schema: z.string().min(2).default('en'),
-    example: 'WHATSAPP_TEMPLATE_LANGUAGE=en_GB',
-  },
-  WHATSAPP_TEMPLATE_ALERT_PARAMS: {
-    schema: z
-      .string()
-      .regex(/^(headline|summary|fact:[^,]+)(,(headline|summary|fact:[^,]+))*$/, {
-        message: 'must list headline, summary or fact:<Title>, comma-separated',
-      })
-      .default('headline,summary'),
-    example: 'WHATSAPP_TEMPLATE_ALERT_PARAMS=headline,fact:Usage',
-  },
-  WHATSAPP_TEMPLATE_ALERT_BUTTONS: {
-    schema: z
-      .string()
-      .regex(/^(acknowledge|snooze|resolve|open)(,(acknowledge|snooze|resolve|open)){0,2}$/, {
-        message: 'must list up to 3 of acknowledge, snooze, resolve, open, comma-separated',
-      })
-      .default('acknowledge,snooze,open'),
-    example: 'WHATSAPP_TEMPLATE_ALERT_BUTTONS=acknowledge,snooze,open',
-  },
-  WHATSAPP_RATE_PER_SECOND: {
-    schema: z.coerce.number().int().min(1).max(1000).default(80),
-    example: 'WHATSAPP_RATE_PER_SECOND=80',
-  },
-  WHATSAPP_RECIPIENT_GAP: { schema: duration.default('1s'), example: 'WHATSAPP_RECIPIENT_GAP=1s' },
+} satisfies Record<string, VarSpec>;
+
+/** The settings read after the channels' (kept in this order: the order of .env.example). */
+const lateSpec = {
   // Support intelligence: the optional LLM ticket analyzer (unset = the offline local analyzer).
   FINCELO_LLM_PROVIDER: {
     schema: z.enum(['openai', 'anthropic', 'ollama']).optional(),
@@ -198,8 +109,7 @@ const spec = {
   },
 } satisfies Record<string, VarSpec>;
 
-type Spec = typeof spec;
-export type Config = { [K in keyof Spec]: z.output<Spec[K]['schema']> };
+export type Config = SettingsOf<typeof spec> & SettingsOf<typeof lateSpec> & ChannelSettings;
 
 /** A configuration problem, written for the person starting the process. */
 export class ConfigError extends Error {
@@ -209,11 +119,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates every variable; throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** A channel's variables, and those of them that hold credentials (never echoed, always scrubbed). */
+export interface ConfigGroup {
+  env: Record<string, VarSpec>;
+  secrets: readonly string[];
+}
+
+/**
+ * Reads and validates every variable of the product and of the given channel groups (their
+ * variables come after the product's own, before the intelligence and connector settings, as in
+ * `.env.example`); throws ConfigError naming each bad variable. Callers use
+ * src/bots/registry.ts's `loadConfig`, which passes every channel's variables.
+ */
+export function readConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  channels: readonly ConfigGroup[] = [],
+): Config {
+  const all: Record<string, VarSpec> = Object.assign({}, spec, ...channels.map((c) => c.env), lateSpec);
+  const secret = new Set(channels.flatMap((c) => c.secrets));
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [name, { schema, example }] of Object.entries(spec) as [string, VarSpec][]) {
+  for (const [name, { schema, example }] of Object.entries(all)) {
     const raw = env[name] === '' ? undefined : env[name];
     const parsed = schema.safeParse(raw);
     if (parsed.success) {
@@ -221,15 +147,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } else {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
       const shown =
-        raw !== undefined && isSecretName(name) ? '(hidden)' : JSON.stringify(withoutPassword(raw));
+        raw !== undefined && (isSecretName(name) || secret.has(name))
+          ? '(hidden)'
+          : JSON.stringify(withoutPassword(raw));
       problems.push(`${name} ${why} (got ${shown}). Example: ${example}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return out as Config;
+  return out as unknown as Config;
 }
 
-function isSecretName(name: string): boolean {
+/** A variable whose value is a credential by its name; a channel also lists its own (descriptor `secrets`). */
+export function isSecretName(name: string): boolean {
   return /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL|SERVICE_ACCOUNT_JSON/.test(name);
 }
 
@@ -240,14 +169,15 @@ export function withoutPassword(raw: string | undefined): string | undefined {
 
 /**
  * Every secret the configuration holds, for the logger to scrub from every line at every level:
- * the values of secret-named variables, the password of DATABASE_URL (however it is written) and
- * the private key of a Google service account given inline.
+ * the values of secret-named variables and of the variables the channels declare secret
+ * (`names`), the password of DATABASE_URL (however it is written) and the private key of a
+ * service account given inline.
  */
-export function secretValues(env: NodeJS.ProcessEnv | Record<string, unknown> = process.env): string[] {
+export function secretValues(env: object = process.env, names: readonly string[] = []): string[] {
   const out: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
+  for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
     if (typeof value !== 'string' || !value) continue;
-    if (isSecretName(name)) out.push(value);
+    if (isSecretName(name) || names.includes(name)) out.push(value);
     if (/_URL$/.test(name)) {
       const pw = /^[^:/?#\s]*:\/\/[^:/@\s]*:([^@\s]+)@/.exec(value)?.[1];
       if (pw) out.push(pw, decodeURIComponentSafe(pw));
@@ -281,5 +211,3 @@ export function decodeKey(value: string): Buffer | null {
   }
   return null;
 }
-
-export const PROCESS_ROLES = roles;

@@ -23,27 +23,20 @@ const SECRET_KEYS = [
   'Authorization',
 ];
 
+/**
+ * The product's own paths; each channel adds `config.<secret>` for the secrets it declares and its
+ * own (a signature header): src/bots/registry.ts channelLogRedaction, passed as `redactPaths`.
+ */
 export const REDACT_PATHS = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((k) => `*.${k}`),
   ...SECRET_KEYS.map((k) => `*.*.${k}`),
   'headers.authorization',
   'req.headers.authorization',
-  'req.headers["x-slack-signature"]',
   'config.FINCELO_ENCRYPTION_KEY',
-  'config.SLACK_BOT_TOKEN',
-  'config.SLACK_SIGNING_SECRET',
-  'config.SLACK_CLIENT_SECRET',
-  'config.SLACK_APP_TOKEN',
-  'config.SLACK_STATE_SECRET',
-  'config.GOOGLE_CHAT_SERVICE_ACCOUNT_JSON',
   'config.OPENAI_API_KEY',
   'config.ANTHROPIC_API_KEY',
   'config.FINCELO_LLM_API_KEY',
-  'config.MICROSOFT_APP_PASSWORD',
-  'config.WHATSAPP_ACCESS_TOKEN',
-  'config.WHATSAPP_APP_SECRET',
-  'config.WHATSAPP_VERIFY_TOKEN',
   'config.DATABASE_URL',
 ];
 
@@ -73,8 +66,8 @@ export function serializeError(err: unknown): unknown {
 
 /**
  * Credentials recognisable by their shape, wherever they appear in a line (a message text, an
- * error message, a URL): Slack tokens (api.slack.com/authentication/token-types), bearer headers
- * and the password of a connection URL.
+ * error message, a URL): Slack-shaped tokens (xox…-, xapp-: api.slack.com/authentication/token-types),
+ * bearer headers and the password of a connection URL.
  */
 const TOKEN_PATTERNS = [
   /\bxox[abeposr]-[A-Za-z0-9-]{8,}/g,
@@ -116,6 +109,8 @@ export function createScrubber(secrets: readonly string[] = []): (line: string) 
 export interface LoggerOptions {
   /** Values that must never appear in a log line (the configured secrets, see secretValues). */
   secrets?: readonly string[];
+  /** More paths to redact by key (the channels': src/bots/registry.ts channelLogRedaction). */
+  redactPaths?: readonly string[];
 }
 
 export function createLogger(
@@ -128,7 +123,7 @@ export function createLogger(
   return pino(
     {
       level,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: [...new Set([...REDACT_PATHS, ...(opts.redactPaths ?? [])])], censor: '[redacted]' },
       serializers: { err: serializeError },
       base: { app: 'fincelo' },
     },

@@ -1,42 +1,8 @@
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
+import { CHANNEL_MODULES, loadConfig } from '../bots/registry.js';
 import { DataDirInUseError } from '../store/embedded.js';
 
 type Out = (line: string) => void;
-
-interface ChannelCheck {
-  name: string;
-  /** Every entry is required; an entry that is a list is satisfied by any one of its variables. */
-  vars: (keyof Config | (keyof Config)[])[];
-  hint: string;
-}
-
-const CHANNELS: ChannelCheck[] = [
-  {
-    name: 'Slack',
-    vars: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    hint: 'create the app from manifests/slack/manifest.yaml, install it, copy the bot token and signing secret',
-  },
-  {
-    name: 'Microsoft Teams',
-    vars: ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID'],
-    hint: 'register an Azure Bot (single tenant) and copy its app id, client secret and tenant id',
-  },
-  {
-    name: 'Google Chat',
-    vars: [['GOOGLE_CHAT_SERVICE_ACCOUNT_FILE', 'GOOGLE_CHAT_SERVICE_ACCOUNT_JSON'], 'GOOGLE_CHAT_AUDIENCE'],
-    hint: 'create a service account with the Chat API enabled, give its JSON key (file or JSON), and set the audience the Chat app configuration uses (manifests/gchat/README.md)',
-  },
-  {
-    name: 'WhatsApp Business',
-    vars: [
-      'WHATSAPP_PHONE_NUMBER_ID',
-      'WHATSAPP_ACCESS_TOKEN',
-      'WHATSAPP_APP_SECRET',
-      'WHATSAPP_VERIFY_TOKEN',
-    ],
-    hint: 'from the Meta app dashboard (WhatsApp → API setup)',
-  },
-];
 
 /** Prints a check list; returns false when something blocks start-up. */
 export async function runDoctor(env: NodeJS.ProcessEnv, out: Out): Promise<boolean> {
@@ -96,18 +62,11 @@ export async function runDoctor(env: NodeJS.ProcessEnv, out: Out): Promise<boole
     );
   } else out('✔ FINCELO_ENCRYPTION_KEY is set');
 
-  const label = (v: ChannelCheck['vars'][number]) => (Array.isArray(v) ? v.join(' or ') : v);
-  for (const ch of CHANNELS) {
-    const missing = ch.vars.filter((v) => (Array.isArray(v) ? v.every((x) => !config[x]) : !config[v]));
-    if (missing.length === ch.vars.length)
-      out(
-        `- ${ch.name}: not configured (optional). To enable: ${ch.hint}; set ${ch.vars.map(label).join(', ')}`,
-      );
-    else if (missing.length) {
-      out(`✘ ${ch.name}: partly configured, missing ${missing.map(label).join(', ')} (${ch.hint})`);
-      ok = false;
-    } else out(`✔ ${ch.name}: credentials present`);
-  }
-  out('- playground: always available in all-in-one mode at /playground/');
+  // Each channel's own checks (its descriptor, src/bots/<channel>/descriptor.ts).
+  for (const ch of CHANNEL_MODULES)
+    for (const check of ch.doctor(config)) {
+      out(check.line);
+      if (!check.ok) ok = false;
+    }
   return ok;
 }

@@ -1,12 +1,6 @@
 import { Command, Option } from 'commander';
-import {
-  ConfigError,
-  loadConfig,
-  PROCESS_ROLES,
-  secretValues,
-  type Config,
-  type ProcessRole,
-} from '../config.js';
+import { ConfigError, type Config, type ProcessRole } from '../config.js';
+import { channelLogRedaction, loadConfig, PROCESS_ROLES } from '../bots/registry.js';
 import { createLogger, createScrubber } from '../log.js';
 import { DataDirInUseError } from '../store/embedded.js';
 
@@ -27,7 +21,7 @@ function fail(err: unknown): never {
   const msg =
     err instanceof DataDirInUseError || err instanceof ConfigError ? err.message : (err as Error).message;
   // A driver's message may quote what it was given (a connection URL): no configured secret is printed.
-  process.stderr.write(`fincelo: ${createScrubber(secretValues())(msg)}\n`);
+  process.stderr.write(`fincelo: ${createScrubber(channelLogRedaction().secrets)(msg)}\n`);
   process.exit(1);
 }
 
@@ -76,7 +70,7 @@ program
   )
   .action(async (o: { role: ProcessRole }) => {
     const config = configOrExit();
-    const log = createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues() });
+    const log = createLogger(config.LOG_LEVEL, undefined, channelLogRedaction());
     const { startApp } = await import('../app.js');
     let app: Awaited<ReturnType<typeof startApp>>;
     try {

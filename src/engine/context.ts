@@ -1,12 +1,12 @@
 import type { Clock, EngineStore, EngineTx, Scheduler } from './ports.js';
-import type { Channel, Person } from './types.js';
+import { fallbackChannel, type Channel, type Person } from './types.js';
 
 /** What every engine operation is given. */
 export interface EngineDeps {
   store: EngineStore;
   scheduler: Scheduler;
   clock: Clock;
-  /** Channels this deployment can deliver on; a person whose channel is absent gets the playground. */
+  /** Channels this deployment can deliver on; a person whose channel is absent gets the fallback channel. */
   enabledChannels: ReadonlySet<Channel>;
   log?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
@@ -75,9 +75,9 @@ export async function inTransaction<T>(
   return result;
 }
 
-/** The channel a person is reached on. */
+/** The channel a person is reached on (none of theirs configured: the registry's fallback channel). */
 export function channelFor(person: Person, enabled: ReadonlySet<Channel>): Channel {
   if (person.preferredChannel && enabled.has(person.preferredChannel)) return person.preferredChannel;
   for (const c of Object.keys(person.identities) as Channel[]) if (enabled.has(c)) return c;
-  return 'playground';
+  return fallbackChannel();
 }

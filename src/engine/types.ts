@@ -7,8 +7,32 @@ export type Tier = (typeof TIERS)[number];
 export const ROLES = ['csm', 'csm_manager', 'vp_cs', 'cfo', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHANNELS = ['slack', 'teams', 'gchat', 'whatsapp', 'playground'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/**
+ * The chat channels, by name. The engine names none: each channel adds itself to this interface
+ * (`declare module` in src/bots/<channel>/descriptor.ts), and src/bots/registry.ts declares the
+ * list at start-up (defineChannels), so a new channel edits nothing here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ChannelNames {}
+export type Channel = Extract<keyof ChannelNames, string>;
+
+const declared: Channel[] = [];
+let fallback: Channel | null = null;
+
+/** Every channel, in the registry's order (empty until src/bots/registry.ts is loaded). */
+export const CHANNELS: readonly Channel[] = declared;
+
+/** Called once by src/bots/registry.ts: the channels, and the one a person with none configured gets. */
+export function defineChannels(names: readonly Channel[], fallbackChannel: Channel): void {
+  declared.splice(0, declared.length, ...names);
+  fallback = fallbackChannel;
+}
+
+/** The channel a person is reached on when none of theirs is configured (the registry says which). */
+export function fallbackChannel(): Channel {
+  if (!fallback) throw new Error('no channel is declared: src/bots/registry.ts declares them at start-up');
+  return fallback;
+}
 
 export const ALERT_TYPES = ['usage_threshold', 'collections', 'support_risk'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];

@@ -3,6 +3,7 @@ import {
   ALERT_TYPES,
   CALL_OUTCOMES,
   CHANNELS,
+  type Channel,
   parseDurationMs,
   ROLES,
   SNOOZE_UNTIL,
@@ -110,6 +111,15 @@ const timezone = line(64).refine((tz) => {
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
+/**
+ * The channel names: the channels src/bots/registry.ts declares. Schemas that use them are built on
+ * first use (z.lazy), after the registry has declared them: this module may be loaded before it,
+ * and the engine names no channel. The schemas are the same as an enum written here would give.
+ */
+let channelEnum: z.ZodEnum<{ [K in Channel]: K }> | undefined;
+const channels = () => (channelEnum ??= enumOf(CHANNELS as readonly Channel[] as [Channel, ...Channel[]]));
+const channel = z.lazy(channels);
+
 // ——— request bodies ———
 
 export const personSchema = z
@@ -120,16 +130,19 @@ export const personSchema = z
     role: enumOf(ROLES),
     managerExternalId: externalId.nullish(),
     timezone: timezone.optional(),
-    preferredChannel: enumOf(CHANNELS).nullish(),
+    preferredChannel: channel.nullish(),
     identities: z
-      .partialRecord(enumOf(CHANNELS), z.record(line(100), line(LIMITS.idLength)))
-      .refine((r) => Object.values(r).every((v) => Object.keys(v ?? {}).length <= 10), {
-        message: 'at most 10 identity fields per channel',
-      })
+      .lazy(() =>
+        z
+          .partialRecord(channels(), z.record(line(100), line(LIMITS.idLength)))
+          .refine((r) => Object.values(r).every((v) => Object.keys(v ?? {}).length <= 10), {
+            message: 'at most 10 identity fields per channel',
+          }),
+      )
       .optional(),
     isAdmin: z.boolean().optional(),
     // Issue 20 item 5: re-notify once on this channel when a card is not acted on within fallbackAfter.
-    fallbackChannel: enumOf(CHANNELS).nullish(),
+    fallbackChannel: channel.nullish(),
     fallbackAfter: duration.nullish(),
     // Issue 20 item 1: their own hours in their time zone; null = the workspace's workingHours.
     workingHours: line(200).nullish(),
@@ -310,21 +323,23 @@ export const settingsPatchSchema = z
         )
         .optional(),
       channelCaps: z
-        .partialRecord(
-          enumOf(CHANNELS),
-          z
-            .strictObject({
-              monthlyCap: z
-                .number()
-                .int('must be a whole number of messages')
-                .min(1, 'must be at least 1 message')
-                .max(100_000_000)
-                .nullable()
-                .describe(
-                  "messages per UTC month on this channel; past it, the person's other channel; null = no cap",
-                ),
-            })
-            .nullable(),
+        .lazy(() =>
+          z.partialRecord(
+            channels(),
+            z
+              .strictObject({
+                monthlyCap: z
+                  .number()
+                  .int('must be a whole number of messages')
+                  .min(1, 'must be at least 1 message')
+                  .max(100_000_000)
+                  .nullable()
+                  .describe(
+                    "messages per UTC month on this channel; past it, the person's other channel; null = no cap",
+                  ),
+              })
+              .nullable(),
+          ),
         )
         .optional()
         .describe(

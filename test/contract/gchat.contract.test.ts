@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../helpers/db.js';
 import { startTestApp } from '../helpers/app.js';
 import { startFakeGoogleChat } from '../fakes/gchat-api.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 import { gchatModule } from '../../src/bots/gchat/index.js';
 import { gchatCardText } from '../../src/cards/render/gchat.js';
 import { createWorkspace } from '../../src/store/workspaces.js';

@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../helpers/db.js';
 import { startTestApp } from '../helpers/app.js';
 import { startFakeSlack } from '../fakes/slack-api.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 import { slackChannel } from '../../src/bots/slack/index.js';
 import { slackBlocksText } from '../../src/cards/render/slack.js';
 import { createWorkspace } from '../../src/store/workspaces.js';

@@ -7,7 +7,7 @@
 import { toPerson } from '../../src/store/engine-store.js';
 import { createDeliveriesRepo } from '../../src/store/deliveries-repo.js';
 import { createTeamsRuntime } from '../../src/bots/teams/runtime.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 import { messageText } from '../fakes/bot-connector.js';
 import { startTeamsWorld } from '../integration/teams/world.js';
 import { channelGatewayContract } from './channel-gateway.js';

@@ -11,7 +11,7 @@
 import { createDeliveriesRepo } from '../../src/store/deliveries-repo.js';
 import { toPerson } from '../../src/store/engine-store.js';
 import { createWhatsAppRuntime } from '../../src/bots/whatsapp/runtime.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 import { sentText, type SentMessage } from '../fakes/whatsapp-graph.js';
 import { startWhatsAppWorld, APP_SECRET, VERIFY_TOKEN } from '../integration/whatsapp/world.js';
 import { channelGatewayContract, type ObservedMessage } from './channel-gateway.js';

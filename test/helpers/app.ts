@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 import { startApp, type RunningApp, type StartOptions } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { createWorkspace } from '../../src/store/workspaces.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.js';
+import { loadConfig } from '../../src/bots/registry.js';
 
 describe('configuration', () => {
   it('uses the documented defaults when nothing is set', () => {

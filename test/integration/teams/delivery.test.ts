@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Person } from '../../../src/engine/index.js';
 import { createTeamsRuntime } from '../../../src/bots/teams/runtime.js';
 import { TeamsRetryLaterError } from '../../../src/bots/teams/rate-limit.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/bots/registry.js';
 import { toPerson } from '../../../src/store/engine-store.js';
 import { eventually } from '../../helpers/app.js';
 import { messageText } from '../../fakes/bot-connector.js';

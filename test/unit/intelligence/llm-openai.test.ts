@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/bots/registry.js';
 import { createAnalyzerFromEnv, type LlmAnalyzer } from '../../../src/intelligence/llm-analyzer.js';
 
 const API_KEY = 'sk-test-not-a-real-key-0123456789';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { teamsAuthConfig, TeamsConfigError } from '../../../../src/bots/teams/auth.js';
 import { teamsModule } from '../../../../src/bots/teams/index.js';
-import { loadConfig } from '../../../../src/config.js';
+import { loadConfig } from '../../../../src/bots/registry.js';
 
 const creds = {
   MICROSOFT_APP_ID: '3f2b6a1c-7d4e-4f80-9a1b-2c3d4e5f6071',
