@@ -33,6 +33,7 @@ export function alertViewFrom(
     alert,
     customer: d.customer,
     assignee,
+    manager: assignee?.managerId ? (byId.get(assignee.managerId) ?? null) : null,
     nextHolders,
     csms: people.filter((p) => p.role === 'csm'),
     timezone: opts.viewer?.timezone ?? d.workspaceTimezone ?? 'UTC',

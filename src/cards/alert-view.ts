@@ -32,6 +32,18 @@ export interface AlertView {
   callOutcomes: { value: string; title: string }[];
   /** The Snooze button's label with the workspace's real snooze length ("Snooze 1m"); absent = "Snooze 24h". */
   snoozeLabel?: string;
+  /**
+   * What Snooze offers (issue 21 item 1), as `until` values of the snooze action: "duration" (the
+   * workspace's length, e.g. "For 24h"), "next_business_morning", "customer_reply", and "paid" on
+   * collections alerts only.
+   */
+  snoozeChoices: { value: string; title: string }[];
+  /** The escalation step the card shows (Escalate now carries it back as `fromStep`). */
+  step?: number;
+  /** Who Escalate now reaches, e.g. "CSM Manager (Dana Lee)". */
+  nextStepLabel?: string;
+  /** Who Decline hands the alert back to (the assignee's manager). */
+  managerName?: string;
   /** e.g. "3 more readings over threshold since this card was sent, latest 97%"; null when none. */
   suppressedNote?: string | null;
   /** Final state (resolved): no buttons, a closing line. */

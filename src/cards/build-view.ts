@@ -1,4 +1,4 @@
-import { ACTIONS, stepLabel, type Alert, type Customer, type Person } from '../engine/types.js';
+import { ALL_ACTIONS, stepLabel, type Alert, type Customer, type Person } from '../engine/types.js';
 import { CALL_OUTCOMES, formatWhen, money, suppressedLine } from '../engine/index.js';
 import type { AlertView } from './alert-view.js';
 
@@ -20,6 +20,8 @@ export interface AlertViewInput {
   alert: Alert;
   customer: Customer;
   assignee: Person | null;
+  /** The assignee's manager, who Decline hands the alert back to (no Decline without one). */
+  manager?: Person | null;
   /** People holding each role (for "next escalation: CSM Manager (Dana)"). */
   nextHolders: Person[];
   csms: Person[];
@@ -111,6 +113,33 @@ const WAITING_LABELS = {
   paid: 'until paid',
 } as const;
 
+/**
+ * The actions a card offers in the alert's state: what the engine would refuse is not offered (an
+ * acknowledged or snoozed alert has no Acknowledge, a snoozed one no Snooze), Escalate now needs a
+ * next step in the chain, Decline a manager to hand back to; a resolved alert offers nothing.
+ */
+function offeredActions(a: Alert, hasNextStep: boolean, hasManager: boolean): AlertView['actions'] {
+  if (a.status === 'resolved') return [];
+  return ALL_ACTIONS.filter((x) => {
+    if (x === 'acknowledge') return a.status !== 'acknowledged' && a.status !== 'snoozed';
+    if (x === 'snooze') return a.status !== 'snoozed';
+    if (x === 'escalate_now') return hasNextStep;
+    if (x === 'decline') return hasManager;
+    return true;
+  });
+}
+
+/** Snooze's choices (engine/snooze.ts `until`); "until paid" only where payment can end it. */
+function snoozeChoices(a: Alert, snooze: string): { value: string; title: string }[] {
+  return [
+    { value: 'duration', title: `For ${snooze}` },
+    // Titles within WhatsApp's 24-character list rows (CHAT.md §4).
+    { value: 'next_business_morning', title: 'Next business morning' },
+    { value: 'customer_reply', title: 'Until customer replies' },
+    ...(a.type === 'collections' ? [{ value: 'paid', title: 'Until paid' }] : []),
+  ];
+}
+
 /** Turns an alert and its people into the words and numbers on its card. */
 export function buildAlertView(i: AlertViewInput): AlertView {
   const a = i.alert;
@@ -142,21 +171,19 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     escalationLabel: current
       ? `Step ${Math.max(0, a.step) + 1} of ${a.escalation.length} — ${stepLabel(current)}`
       : '—',
-    // Offer what makes sense in the current state (an acknowledged alert cannot be acknowledged again).
-    actions: final
-      ? []
-      : ACTIONS.filter(
-          (x) =>
-            // A snoozed alert refuses Acknowledge (engine/actions.ts): do not offer it.
-            !(x === 'acknowledge' && (a.status === 'acknowledged' || a.status === 'snoozed')) &&
-            !(x === 'snooze' && a.status === 'snoozed'),
-        ),
+    actions: offeredActions(a, Boolean(nextStep), Boolean(i.manager)),
     csmChoices: i.csms.filter((p) => p.id !== a.assigneeId).map((p) => ({ id: p.id, name: p.name })),
     callOutcomes: CALL_OUTCOMES.map((v) => ({
       value: v,
       title: v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     })),
     snoozeLabel: `Snooze ${i.snooze ?? '24h'}`,
+    snoozeChoices: snoozeChoices(a, i.snooze ?? '24h'),
+    step: a.step,
+    nextStepLabel: nextStep
+      ? `${stepLabel(nextStep)}${i.nextHolders.length ? ` (${i.nextHolders.map((p) => p.name).join(', ')})` : ''}`
+      : '',
+    managerName: i.manager?.name ?? '',
     suppressedNote: suppressedLine(a.type, i.suppressed?.count ?? 0, i.suppressed?.latest ?? null),
     final,
     finalNote: final

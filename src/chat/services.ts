@@ -2,7 +2,6 @@ import type pg from 'pg';
 import {
   applyAction,
   deliverJob,
-  localDateTimeToUtc,
   type ActionName,
   type ActionResult,
   type Channel,
@@ -21,6 +20,7 @@ import {
 } from '../channels/forms.js';
 import { createChannelState, type ChannelState } from './channel-state.js';
 import { createCommands, type CommandReply } from './commands.js';
+import { actionParamsFromInputs } from './action-params.js';
 
 export { HELP_TEXT, type CommandReply } from './commands.js';
 import { createCsvImportService } from '../csv-import/session.js';
@@ -306,31 +306,16 @@ export function createChatServices(deps: {
       return r.length === 1 ? r[0].id : null;
     },
     async act(q) {
-      const inputs = q.inputs ?? {};
-      let dueAt = inputs.dueAt;
-      if (q.action === 'schedule_follow_up' && !dueAt && inputs.date) {
-        const utc = localDateTimeToUtc(inputs.date, inputs.time || '09:00', q.actor.timezone);
-        if (!utc) return { ok: false, code: 'invalid', message: 'That date or time is not valid.' };
-        dueAt = utc.toISOString();
-      }
-      const result = await applyAction(engine, {
+      const parsed = actionParamsFromInputs(q.action, q.inputs ?? {}, q.actor);
+      if (!parsed.ok) return { ok: false, code: 'invalid', message: parsed.message };
+      return applyAction(engine, {
         workspaceId: q.workspaceId,
         alertId: q.alertId,
         action: q.action,
         actor: q.actor,
         source: { channel: q.channel, eventId: q.eventId },
-        params: {
-          outcome: inputs.outcome,
-          notes: inputs.notes,
-          title: inputs.title,
-          dueAt,
-          toPersonId: inputs.toPersonId,
-          toPersonExternalId: inputs.toPersonExternalId,
-          duration: inputs.duration,
-          note: inputs.note,
-        },
+        params: parsed.params,
       });
-      return result;
     },
     command,
     settingsForm: async (ws, actor, form, context) =>

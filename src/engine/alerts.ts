@@ -304,6 +304,8 @@ export async function executeStep(
   alert: Alert,
   index: number,
   now: Date,
+  /** The new recipient's intro when a person escalated it (Escalate now: who, and their note). */
+  intro?: string,
 ): Promise<void> {
   const step = alert.escalation[index]!;
   // Issue 20 item 6: a channel step posts the card in that conversation (policy/channel-route.ts).
@@ -345,7 +347,9 @@ export async function executeStep(
         kind: 'post_card',
         alertId: alert.id,
         personId: person.id,
-        intro: index === 0 ? undefined : `Escalated to you (${label}): nobody has acted on this alert yet.`,
+        intro:
+          intro ??
+          (index === 0 ? undefined : `Escalated to you (${label}): nobody has acted on this alert yet.`),
       });
     }
     await tx.addEvent(alert.workspaceId, alert.id, {

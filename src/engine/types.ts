@@ -48,8 +48,8 @@ export const ACTIONS = [
   'resolve',
 ] as const;
 /**
- * Issue 20's actions (API v1 today). Not yet card buttons: an Adaptive Card allows six top-level
- * actions and the six above use them; see README "Escalation policy".
+ * Issue 20's actions: API v1 and the cards of every channel (in a second action set of the card,
+ * as Teams shows six actions per set; see README "Escalation policy").
  */
 export const POLICY_ACTIONS = ['escalate_now', 'decline'] as const;
 export const ALL_ACTIONS = [...ACTIONS, ...POLICY_ACTIONS] as const;

@@ -84,9 +84,11 @@ function elementProblems(e: unknown, at: string, actionIds: Set<string>): string
     if (!t || t.length > 75) p.push(`${at}: button text length`);
     if (typeof e.value === 'string' && e.value.length > 2000) p.push(`${at}: button value over 2000`);
   }
-  if (e.type === 'static_select') {
+  if (e.type === 'static_select' || e.type === 'radio_buttons') {
     const opts = e.options;
-    if (!Array.isArray(opts) || opts.length === 0 || opts.length > 100) p.push(`${at}: 1–100 options`);
+    // radio_buttons: at most 10 options (docs.slack.dev/reference/block-kit/block-elements/radio-button-group-element).
+    const max = e.type === 'radio_buttons' ? 10 : 100;
+    if (!Array.isArray(opts) || opts.length === 0 || opts.length > max) p.push(`${at}: 1–${max} options`);
     for (const o of Array.isArray(opts) ? opts : []) {
       if (!isObj(o) || (text(o.text) ?? '').length === 0 || (text(o.text) ?? '').length > 75)
         p.push(`${at}: option text length`);

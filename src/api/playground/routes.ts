@@ -6,9 +6,10 @@ import {
   applyAction,
   ingestUsage,
   InputError,
-  localDateTimeToUtc,
+  type ActionName,
   type EngineDeps,
 } from '../../engine/index.js';
+import { actionParamsFromInputs } from '../../chat/action-params.js';
 import type { Database } from '../../store/database.js';
 import { listCustomers, listPeople, personById } from '../../store/directory.js';
 import { sendError } from '../../http/kit.js';
@@ -26,6 +27,14 @@ import {
 } from '../../store/playground.js';
 
 const require = createRequire(import.meta.url);
+
+/** The card's submitted values as strings (the page posts the inputs and the button's data). */
+const stringsOf = (o: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
+      .map(([k, v]) => [k, String(v)]),
+  );
 // The page is static and lives beside the sources; dist/ resolves back to src/ (no copy step).
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../src/api/playground/static');
 const VENDOR_DIR = dirname(require.resolve('adaptivecards/dist/adaptivecards.js'));
@@ -268,7 +277,7 @@ export function playgroundRoutes(deps: {
     '/api/actions',
     route(async (req, res) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
-      const params = (b.params ?? {}) as Record<string, string>;
+      const params = (b.params ?? {}) as Record<string, unknown>;
       const ws = await workspace(req);
       const actor =
         ws && typeof b.personId === 'string' && /^[0-9a-f-]{36}$/i.test(b.personId)
@@ -283,29 +292,18 @@ export function playgroundRoutes(deps: {
         });
       if (typeof b.alertId !== 'string' || !/^[0-9a-f-]{36}$/i.test(b.alertId))
         return void res.status(400).json({ ok: false, message: 'This card has no alert id.' });
-      let dueAt: string | undefined;
-      if (b.action === 'schedule_follow_up') {
-        if (!params.date || !params.time)
-          return void res
-            .status(400)
-            .json({ ok: false, message: 'Pick a date and a time for the follow-up.' });
-        const utc = localDateTimeToUtc(params.date, params.time, actor.timezone);
-        if (!utc) return void res.status(400).json({ ok: false, message: 'That date or time is not valid.' });
-        dueAt = utc.toISOString();
-      }
+      if (b.action === 'schedule_follow_up' && (!params.date || !params.time))
+        return void res.status(400).json({ ok: false, message: 'Pick a date and a time for the follow-up.' });
+      // The card's inputs (Snooze's `until`, Escalate now's note and step, …) read as on every channel.
+      const parsed = actionParamsFromInputs(String(b.action) as ActionName, stringsOf(params), actor);
+      if (!parsed.ok) return void res.status(400).json({ ok: false, message: parsed.message });
       const result = await applyAction(deps.engine, {
         workspaceId: ws.id,
         alertId: b.alertId,
         action: String(b.action) as never,
         actor,
         source: { channel: 'playground', eventId: typeof b.eventId === 'string' ? b.eventId : undefined },
-        params: {
-          outcome: params.outcome,
-          notes: params.notes,
-          title: params.title,
-          toPersonId: params.toPersonId,
-          dueAt,
-        },
+        params: parsed.params,
       });
       if (!result.ok)
         return void res

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseDialogSpec, renderGchatCard } from '../../cards/render/gchat.js';
-import { ACTIONS, type ActionName } from '../../engine/index.js';
+import { ALL_ACTIONS, type ActionName } from '../../engine/index.js';
 import type { Logger } from '../../log.js';
 import type { ChatServices } from '../../chat/services.js';
 import type { ChatApi } from './api.js';
@@ -52,7 +52,8 @@ export function eventIdOf(ev: ChatEvent): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 40);
 }
 
-const isAction = (fn: string | null): fn is ActionName => !!fn && (ACTIONS as readonly string[]).includes(fn);
+const isAction = (fn: string | null): fn is ActionName =>
+  !!fn && (ALL_ACTIONS as readonly string[]).includes(fn);
 
 export async function handleChatEvent(deps: GchatHandlerDeps, ev: ChatEvent): Promise<Json> {
   const { services } = deps;
@@ -145,13 +146,20 @@ async function onClick(deps: GchatHandlerDeps, ev: ChatEvent, actor: KnownActor)
   if (!isAction(fn) || !alertId) return newMessage(ev.format, { text: 'This button is no longer active.' });
 
   const spec = parseDialogSpec(ev.parameters.form);
-  const meta = { alertId, action: fn, ...(ev.parameters.version ? { version: ev.parameters.version } : {}) };
+  const meta = {
+    alertId,
+    action: fn,
+    ...(ev.parameters.version ? { version: ev.parameters.version } : {}),
+    // Escalate now: the step the clicked card showed, carried through the dialog to its submission.
+    ...(ev.parameters.fromStep ? { fromStep: ev.parameters.fromStep } : {}),
+  };
   if (spec && ev.dialogEventType !== 'SUBMIT_DIALOG')
     return openDialog(ev.format, actionDialog(spec, fn, meta));
 
-  const inputs = Object.fromEntries(
+  const inputs: Record<string, string> = Object.fromEntries(
     Object.entries(flatInputs(ev.formInputs)).map(([k, v]) => [k, v === NONE ? '' : v]),
   );
+  if (ev.parameters.fromStep) inputs.fromStep = ev.parameters.fromStep;
   const messageName = ev.message?.name;
   const fromOurCard = !!messageName && ev.message?.senderType === 'BOT';
   const waiter = !spec && fromOurCard ? deps.cards.watch(messageName) : null;

@@ -1,7 +1,7 @@
 /**
- * Alert actions from the card: Acknowledge, Snooze and Resolve apply on click; Log Call, Schedule
- * Follow-up and Reassign open a modal (its inputs come from the card's ShowCard) and apply on
- * submit. Every listener acks first — Slack wants a response within 3 s
+ * Alert actions from the card: Acknowledge and Resolve apply on click; Log Call, Schedule Follow-up,
+ * Reassign, Snooze (how long / until what), Escalate now and Decline (an optional note) open a modal
+ * (its inputs come from the card's ShowCard) and apply on submit. Every listener acks first — Slack wants a response within 3 s
  * (docs.slack.dev/interactivity/handling-user-interaction) — then works. The acting user gets the
  * engine's confirmation or refusal as an ephemeral message.
  */
@@ -21,7 +21,7 @@ import {
   submissionEventId,
 } from './parse.js';
 
-const ACTION_IDS = new RegExp(`^(${[...IMMEDIATE_ACTIONS, ...MODAL_ACTIONS].join('|')})$`);
+const ACTION_IDS = new RegExp(`^(${[...new Set([...IMMEDIATE_ACTIONS, ...MODAL_ACTIONS])].join('|')})$`);
 /** Leaves time to answer a modal submission within Slack's 3 s even when the database is slow. */
 const SUBMIT_BUDGET_MS = 2500;
 
@@ -40,10 +40,11 @@ export function registerAlertActions(app: App, d: SlackListenerDeps): void {
     });
     if ('say' in who) return tell(who.say);
 
-    if (MODAL_ACTIONS.includes(name)) {
+    if (MODAL_ACTIONS.includes(name) && (value.modal || !IMMEDIATE_ACTIONS.includes(name))) {
       if (!value.modal) return tell(SAY.staleButton);
       const meta: ActionModalMeta = { alertId: value.alertId, action: name, workspaceId: who.workspaceId };
       if (channelId) meta.channelId = channelId;
+      if (value.fromStep !== undefined) meta.fromStep = value.fromStep;
       try {
         await client.views.open({
           trigger_id: body.trigger_id,
@@ -96,7 +97,10 @@ export function registerAlertActions(app: App, d: SlackListenerDeps): void {
         actor: who.person,
         channel: 'slack',
         eventId: submissionEventId(view.id, body.trigger_id),
-        inputs: viewValues(view.state),
+        inputs: {
+          ...viewValues(view.state),
+          ...(meta.fromStep !== undefined ? { fromStep: String(meta.fromStep) } : {}),
+        },
       });
       const quick = await within(running, SUBMIT_BUDGET_MS);
       // Invalid input (a date in the past, no outcome…) stays in the modal, next to the field.

@@ -58,12 +58,29 @@ function specInput(i: SlackInputSpec, timezone: string, now: Date): InputBlock {
   const optional = !i.required;
   const placeholder = i.placeholder ? plain(i.placeholder, 150) : undefined;
   switch (i.kind) {
-    case 'choice':
+    case 'choice': {
+      const opts = options(i.choices ?? []);
+      const initial = opts.find((o) => i.value !== undefined && o.value === i.value);
+      // A short expanded choice (Snooze: for 24h / next business morning / …) as radio buttons,
+      // preselected; Slack allows radio_buttons in modal input blocks, up to 10 options.
+      if (i.expanded && opts.length <= 10)
+        return inputBlock(
+          i.id,
+          i.label,
+          {
+            type: 'radio_buttons',
+            action_id: i.id,
+            options: opts,
+            ...(initial ? { initial_option: initial } : {}),
+          },
+          { optional },
+        );
       return inputBlock(
         i.id,
         i.label,
         {
           type: 'static_select',
+          ...(initial ? { initial_option: initial } : {}),
           action_id: i.id,
           options: options(i.choices ?? []),
           ...(placeholder ? { placeholder } : {}),
@@ -75,6 +92,7 @@ function specInput(i: SlackInputSpec, timezone: string, now: Date): InputBlock {
             : undefined,
         },
       );
+    }
     case 'date':
       return inputBlock(
         i.id,
@@ -114,6 +132,8 @@ export interface ActionModalMeta {
   workspaceId: string;
   /** The DM the card was clicked in, for the ephemeral confirmation. */
   channelId?: string;
+  /** Escalate now: the step the clicked card showed. */
+  fromStep?: number;
 }
 
 export function actionModal(

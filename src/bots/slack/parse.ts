@@ -4,12 +4,25 @@
  * (docs.slack.dev/interactivity/implementing-slash-commands), Events API envelopes
  * (docs.slack.dev/apis/events-api).
  */
-import { ACTIONS, type ActionName } from '../../engine/index.js';
+import { ALL_ACTIONS, type ActionName } from '../../engine/index.js';
 
+/**
+ * Buttons that apply on click. Snooze is here too: its button opens the choice of how long (a modal)
+ * on cards rendered since issue 21, and applies the workspace's snooze on older cards that carry
+ * no modal.
+ */
 export const IMMEDIATE_ACTIONS: ActionName[] = ['acknowledge', 'snooze', 'resolve'];
-export const MODAL_ACTIONS: ActionName[] = ['log_call', 'schedule_follow_up', 'reassign'];
+/** Buttons whose inputs are asked in a modal (Escalate now and Decline: an optional note). */
+export const MODAL_ACTIONS: ActionName[] = [
+  'log_call',
+  'schedule_follow_up',
+  'reassign',
+  'snooze',
+  'escalate_now',
+  'decline',
+];
 
-export const isActionName = (v: string): v is ActionName => (ACTIONS as readonly string[]).includes(v);
+export const isActionName = (v: string): v is ActionName => (ALL_ACTIONS as readonly string[]).includes(v);
 
 /**
  * The idempotency key of a click. Slack re-sends the same payload on a retry (X-Slack-Retry-Num),

@@ -1,5 +1,5 @@
 import type { AdaptiveCardJson } from '../../cards/alert-card.js';
-import { ACTIONS, type ActionName } from '../../engine/index.js';
+import { ALL_ACTIONS, type ActionName } from '../../engine/index.js';
 import type { ChatServices } from '../../chat/services.js';
 import { cardVersion, type CardCache } from './card-cache.js';
 import type { TeamsActor } from './identity.js';
@@ -29,7 +29,7 @@ export function isAlertAction(data: Record<string, unknown> | undefined): boolea
   return (
     !!data &&
     typeof data.alertId === 'string' &&
-    (ACTIONS as readonly string[]).includes(String(data.action ?? data.verb))
+    (ALL_ACTIONS as readonly string[]).includes(String(data.action ?? data.verb))
   );
 }
 

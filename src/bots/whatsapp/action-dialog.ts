@@ -7,7 +7,8 @@ import { endDialog, say, saveDialog, type InboundDeps, type Turn } from './turn.
 
 /**
  * The inputs of an alert action as a short conversation (WhatsApp has no forms): the steps come
- * from the card's own inputs (the ShowCard behind Log Call, Schedule Follow-up, Reassign), so the
+ * from the card's own inputs (the ShowCard behind Log Call, Schedule Follow-up, Reassign, Snooze's
+ * list of how long / until what, the optional note of Escalate now and Decline), so the
  * questions and choices are the same as on every other channel. Date + time become one "When?"
  * question read as natural language in the person's time zone.
  */
@@ -52,6 +53,9 @@ const ACTION_TITLES: Record<string, string> = {
   log_call: 'Log Call',
   schedule_follow_up: 'Schedule Follow-up',
   reassign: 'Reassign',
+  snooze: 'Snooze',
+  escalate_now: 'Escalate now',
+  decline: "Decline / can't take it",
 };
 
 /** Starts the dialog of an action that needs inputs; false when the action needs none. */

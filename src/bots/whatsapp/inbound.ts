@@ -1,4 +1,4 @@
-import { ACTIONS, type ActionName, type Person } from '../../engine/index.js';
+import { ALL_ACTIONS, type ActionName, type Person } from '../../engine/index.js';
 import { AMBIGUOUS_WORKSPACE } from '../../chat/tenancy.js';
 import { decodeActionRef, decodeDataRef } from '../../cards/render/whatsapp.js';
 import { runCsvAction } from './csv.js';
@@ -23,6 +23,8 @@ const WORDS: [RegExp, ActionName][] = [
   [/^(follow[- ]?up|schedule)\b/i, 'schedule_follow_up'],
   [/^reassign\b/i, 'reassign'],
   [/^snooze\b/i, 'snooze'],
+  [/^escalate( now)?\b/i, 'escalate_now'],
+  [/^(decline|can'?t take it)\b/i, 'decline'],
   [/^(resolve|resolved|done|close)\b/i, 'resolve'],
 ];
 
@@ -133,7 +135,7 @@ async function dispatch(deps: InboundDeps, t: Turn): Promise<string | null> {
   }
   // 1. A button or list row of an alert card / template.
   const ref = decodeActionRef(msg.replyId);
-  if (ref && (ACTIONS as readonly string[]).includes(ref.action)) {
+  if (ref && (ALL_ACTIONS as readonly string[]).includes(ref.action)) {
     await endDialog(deps, t); // a new action replaces a dialog left half-way
     await runAction(deps, t, ref.alertId, ref.action as ActionName);
     return ref.alertId;
@@ -181,7 +183,7 @@ async function dispatch(deps: InboundDeps, t: Turn): Promise<string | null> {
         deps,
         t,
         quoted.alertId,
-        'Pick an action from the list, or reply to the alert with *ack*, *snooze*, *resolve*, *log call*, *follow up* or *reassign*.',
+        'Pick an action from the list, or reply to the alert with *ack*, *snooze*, *resolve*, *log call*, *follow up*, *reassign*, *escalate* or *decline*.',
       );
       return quoted.alertId;
     }

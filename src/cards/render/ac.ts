@@ -53,3 +53,18 @@ export const choicesOf = (el: Json): [string, string][] =>
   list(el.choices)
     .filter(isObj)
     .map((c) => [str(c.value), str(c.title) || str(c.value)]);
+
+/**
+ * The card's actions in the order a flat renderer shows them: the card-level `actions`, then those
+ * of any `ActionSet` in the body. The alert card keeps Escalate now and Decline in a body ActionSet
+ * because Teams shows at most 6 actions per action collection (the SDK's `maxActions`, which Teams
+ * sets to 6) and the card-level row already holds six; platforms with a single button row (Slack,
+ * Google Chat, WhatsApp) append them to it.
+ */
+export function cardActions(card: Json): Json[] {
+  const out = list(card.actions).filter(isObj);
+  walkElements(list(card.body), (el) => {
+    if (el.type === 'ActionSet') out.push(...list(el.actions).filter(isObj));
+  });
+  return out;
+}

@@ -17,11 +17,13 @@
  *                                 (JSON), which the Chat channel opens as a dialog (a Chat message
  *                                 cannot hold inputs that submit to the app with the button)
  *   Action.OpenUrl              → button opening the link
+ *   ActionSet (in the body)     → its buttons join the card's button list, after the card's own
  *
  * Unknown elements are skipped, so the template can grow without breaking this channel.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
 import {
+  cardActions,
   choicesOf,
   columnTexts,
   INPUT_KINDS,
@@ -89,8 +91,7 @@ function html(el: Json): string {
 export function renderGchatCard(card: AdaptiveCardJson): GchatCard {
   const out: GchatCard = { sections: [{ widgets: [] }] };
   renderItems(list(card.body), out);
-  const buttons = list(card.actions)
-    .filter(isObj)
+  const buttons = cardActions(card)
     .map(button)
     .filter((b): b is Json => b !== null);
   if (buttons.length)

@@ -10,14 +10,26 @@
  *   separator: true            → divider
  *   Action.Execute             → button: action_id = verb, value = JSON {alertId, version}
  *   Action.ShowCard            → button: action_id = the verb of its inner Action.Execute, value =
- *                                JSON {alertId, version, modal}: the inputs of the ShowCard, which the
- *                                Slack channel opens as a modal (Slack messages cannot hold forms).
+ *                                JSON {alertId, version, fromStep?, modal}: the inputs of the ShowCard,
+ *                                which the Slack channel opens as a modal (Slack messages cannot hold
+ *                                forms).
+ *   ActionSet (in the body)    → its actions join the one actions block, after the card's own.
  *
  * Limits are Block Kit's (docs.slack.dev/reference/block-kit/blocks): 50 blocks per message,
  * header text 150, section text 3000, field text 2000, button text 75, button value 2000.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
-import { columnTexts, isLarge, isObj, list, str, truncate, walkElements, type Json } from './ac.js';
+import {
+  cardActions,
+  columnTexts,
+  isLarge,
+  isObj,
+  list,
+  str,
+  truncate,
+  walkElements,
+  type Json,
+} from './ac.js';
 
 export type SlackBlock = Record<string, unknown>;
 
@@ -33,6 +45,8 @@ export interface SlackInputSpec {
   value?: string;
   /** [value, label] pairs. */
   choices?: [string, string][];
+  /** The card shows the choices all at once (Input.ChoiceSet style "expanded"). */
+  expanded?: boolean;
   /** Some choices were left out to fit Slack's 2,000-character button value. */
   truncated?: boolean;
 }
@@ -48,6 +62,8 @@ export interface SlackModalSpec {
 export interface SlackActionValue {
   alertId: string;
   version: number;
+  /** Escalate now: the step the card showed (a click on a card already passed by is refused). */
+  fromStep?: number;
   modal?: SlackModalSpec;
 }
 
@@ -79,7 +95,7 @@ const bold = (text: string) =>
 export function renderSlackBlocks(card: AdaptiveCardJson): SlackBlock[] {
   const blocks: SlackBlock[] = [];
   renderItems(list(card.body), blocks);
-  const actions = renderActions(list(card.actions));
+  const actions = renderActions(cardActions(card));
   const room = SLACK_LIMITS.blocks - (actions ? 1 : 0);
   const out = blocks.slice(0, room);
   while (out.length && out[out.length - 1]!.type === 'divider') out.pop();
@@ -214,6 +230,7 @@ function button(a: Json): SlackBlock | null {
   const value: SlackActionValue = {
     alertId: str(data.alertId),
     version: Number(data.version),
+    ...(typeof data.fromStep === 'number' ? { fromStep: data.fromStep } : {}),
     ...(modal ? { modal } : {}),
   };
   const out: SlackBlock = { type: 'button', action_id: str(execute.verb), text, value: fitValue(value) };
@@ -255,6 +272,7 @@ function inputSpec(el: Json): SlackInputSpec | null {
   if (typeof el.maxLength === 'number') spec.maxLength = el.maxLength;
   if (str(el.placeholder)) spec.placeholder = str(el.placeholder);
   if (str(el.value)) spec.value = str(el.value);
+  if (kind === 'choice' && el.style === 'expanded') spec.expanded = true;
   if (kind === 'choice')
     spec.choices = list(el.choices)
       .filter(isObj)
@@ -289,6 +307,7 @@ export function parseSlackActionValue(raw: string | undefined): SlackActionValue
     return {
       alertId: v.alertId,
       version: Number(v.version),
+      ...(typeof v.fromStep === 'number' ? { fromStep: v.fromStep } : {}),
       ...(isObj(v.modal) ? { modal: v.modal as unknown as SlackModalSpec } : {}),
     };
   } catch {

@@ -11,12 +11,14 @@
  *   Action.ShowCard           → a list row for its inner Action.Execute; its inputs are returned in
  *                               `forms` so the channel can ask for them one by one (WhatsApp has no
  *                               forms: Log Call asks for the outcome, then notes, …)
+ *   ActionSet (in the body)   → its actions become rows after the card's own (an open alert has 8:
+ *                               the six, Escalate now and Decline; Snooze then asks which kind)
  *
  * WhatsApp has no message edits and no buttons beyond 3, so six actions need a list. Limits (CHAT.md
  * §4): body ≤ 1024, button label ≤ 20, ≤ 10 rows in total, row title ≤ 24, description ≤ 72, id ≤ 200.
  */
 import type { AdaptiveCardJson } from '../alert-card.js';
-import { choicesOf, INPUT_KINDS, isObj, list, str, walkElements, type Json } from './ac.js';
+import { cardActions, choicesOf, INPUT_KINDS, isObj, list, str, walkElements, type Json } from './ac.js';
 
 export const WHATSAPP_LIMITS = {
   body: 1024,
@@ -123,8 +125,7 @@ export function renderWhatsAppCard(card: AdaptiveCardJson): WhatsAppCard {
   const forms: WhatsAppCard['forms'] = {};
   let alertId: string | null = null;
   let version: number | null = null;
-  for (const a of list(card.actions)) {
-    if (!isObj(a)) continue;
+  for (const a of cardActions(card)) {
     let execute: Json | undefined;
     if (a.type === 'Action.Execute') execute = a;
     if (a.type === 'Action.ShowCard' && isObj(a.card))

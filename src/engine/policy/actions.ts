@@ -54,7 +54,10 @@ export async function escalateNow(ctx: Ctx): Promise<ActionResult> {
     opened,
     `⏩ ${ctx.req.actor.name} escalated this alert now to the ${stepLabel(step)}${note ? `: “${note}”` : '.'}`,
   );
-  await executeStep(ctx.deps, ctx.tx, ctx.after, opened, next, ctx.now);
+  // The person reached now sees who escalated it and why on the card itself: the thread reply
+  // above only reaches the threads that already exist.
+  const intro = `${ctx.req.actor.name} escalated this alert to you now (${stepLabel(step)})${note ? `: “${note}”` : '.'}`;
+  await executeStep(ctx.deps, ctx.tx, ctx.after, opened, next, ctx.now, intro);
   const stepped = await ctx.tx.updateAlert(opened.id, opened.version, { step: next }, ctx.now);
   if (!stepped) return conflict();
   const scheduled = await runDueSteps(ctx.deps, ctx.tx, ctx.after, stepped, ctx.now);

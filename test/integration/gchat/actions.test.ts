@@ -1,6 +1,6 @@
 /**
- * Every alert action through Google Chat — the immediate buttons and the three dialogs (Log Call,
- * Schedule Follow-up, Reassign: OPEN_DIALOG → REQUEST_DIALOG answered with a dialog, SUBMIT_DIALOG
+ * Every alert action through Google Chat — the immediate buttons and the dialogs (Log Call,
+ * Schedule Follow-up, Reassign, Snooze; Escalate now and Decline in policy-actions.test.ts: OPEN_DIALOG → REQUEST_DIALOG answered with a dialog, SUBMIT_DIALOG
  * read from formInputs) — plus who may act, request authenticity (bad tokens → 401, no effect),
  * redelivered events, both event formats, commands and a CSV attachment (media.download).
  */
@@ -234,14 +234,28 @@ describe('immediate buttons, who may act, authenticity and redelivery', () => {
     expect(await kinds(alertId)).not.toContain('resolved');
   });
 
-  it('snoozes from the card, answering with the updated card; a redelivered click is applied once', async () => {
-    const body = click(fake, latest(card), 'sam', 'snooze');
+  it('snoozes from the card through a dialog of how long / until what; a redelivered submission is applied once', async () => {
+    const opened = await postEvent(
+      app.url,
+      click(fake, latest(card), 'sam', 'snooze', { dialogEventType: 'REQUEST_DIALOG' }),
+    );
+    const dialog = dialogOf(opened.json)!;
+    const until = dialog.sections[0].widgets[0].selectionInput;
+    expect(until.name).toBe('until');
+    expect(until.items.map((i: { value: string; selected: boolean }) => [i.value, i.selected])).toEqual([
+      ['duration', true],
+      ['next_business_morning', false],
+      ['customer_reply', false],
+    ]);
+    const body = dialogClick(click(fake, latest(card), 'sam', 'snooze'), dialog.fixedFooter.primaryButton, {
+      until: str('duration'),
+    });
     const first = await postEvent(app.url, body);
-    expect(first.json?.actionResponse?.type).toBe('UPDATE_MESSAGE');
-    expect(gchatCardText(first.json?.cardsV2)).toMatch(/Snoozed/i);
+    expect(first.json?.actionResponse?.dialogAction?.actionStatus?.userFacingMessage).toMatch(/^Snoozed/);
     const second = await postEvent(app.url, body);
     expect(second.status).toBe(200);
     expect((await kinds(alertId)).filter((k) => k === 'snoozed')).toHaveLength(1);
+    await eventually(async () => /Snoozed/i.test(gchatCardText(latest(card).body.cardsV2)));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * Every alert action from a Slack card, through signed requests to /slack/events: the three
- * one-click actions, the three modals and their view_submission, refusals, unknown users, bad
- * signatures, and Slack's retries.
+ * Every alert action from a Slack card, through signed requests to /slack/events: the one-click
+ * actions, the modals and their view_submission, refusals, unknown users, bad signatures, and
+ * Slack's retries. Escalate now, Decline and Snooze until …: policy-actions.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
@@ -80,7 +80,15 @@ describe('one-click actions', () => {
     await eventually(async () => messageText(latest(card)).includes('Acknowledged'));
     await eventually(async () => ephemeralsTo('U0SAM').some((t) => t.startsWith('Acknowledged.')));
 
-    expect((await click(card, 'U0SAM', 'snooze')).status).toBe(200);
+    // Snooze asks how long or until what (a modal of radio buttons, the workspace's length first).
+    const snoozeClick = clickPayload(fake, latest(card), 'U0SAM', 'snooze');
+    expect((await postSlack(app.url, interaction(snoozeClick))).status).toBe(200);
+    const snoozeModal = await openedView(snoozeClick.trigger_id);
+    const until = (snoozeModal.view.blocks as { element: Record<string, unknown> }[])[0]!.element;
+    expect(until).toMatchObject({ type: 'radio_buttons', initial_option: { value: 'duration' } });
+    expect(
+      (await postSlack(app.url, interaction(submitPayload(fake, snoozeModal, 'U0SAM', {})))).status,
+    ).toBe(200);
     await eventually(async () => (await alertOf(alertId)).status === 'snoozed');
     await eventually(async () => messageText(latest(card)).includes('Snoozed'));
     await eventually(async () => ephemeralsTo('U0SAM').some((t) => t.startsWith('Snoozed until')));

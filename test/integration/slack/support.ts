@@ -103,7 +103,8 @@ export function submitPayload(
     const v = values[block.block_id];
     let value: Json;
     switch (el.type) {
-      case 'static_select': {
+      case 'static_select':
+      case 'radio_buttons': {
         // An untouched select submits its initial option, as Slack does.
         const wanted = v ?? (el.initial_option as Json | undefined)?.value;
         const opt = (el.options as Json[]).find((o) => o.value === wanted) ?? null;

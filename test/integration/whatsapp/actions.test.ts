@@ -122,8 +122,17 @@ describe('alert actions over WhatsApp', () => {
 
   it('Snooze from a typed reply quoting the card', async () => {
     // Sam is no longer the assignee but was notified, so he may still act.
-    await w.text('csm-1', 'snooze', card.id);
+    // Snooze asks how long or until what, as a list: the workspace's length first.
+    const q = await turn(() => w.text('csm-1', 'snooze', card.id), /Snooze/);
+    const choices = listRows(q);
+    expect(choices.map((r) => r.title)).toEqual([
+      'For 24h',
+      'Next business morning',
+      'Until customer replies',
+    ]);
+    await w.listReply('csm-1', choices[0]!.id, q.id);
     await eventually(async () => (await alert()).status === 'snoozed');
+    expect((await alert()).waitingFor).toBe('time');
     expect(w.graph.violations).toEqual([]);
   });
 

@@ -50,8 +50,10 @@ describe('inside the 24-hour window', () => {
       'Log Call',
       'Schedule Follow-up',
       'Reassign',
-      'Snooze 24h',
+      'Snooze…',
       'Mark Resolved',
+      'Escalate now',
+      "Decline / can't take it",
     ]);
     const alertId = (await w.team.api.get('/api/v1/alerts?status=open')).body.alerts[0].id as string;
     expect(rowId(samCard, 'Acknowledge')).toMatch(new RegExp(`^fa\\|${alertId}\\|acknowledge\\|\\d+$`));

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { renderAlertCard, type AdaptiveCardJson } from '../../../src/cards/alert-card.js';
 import type { AlertView } from '../../../src/cards/alert-view.js';
-import { ACTIONS, ALERT_TYPES, type AlertStatus, type AlertType } from '../../../src/engine/types.js';
+import {
+  ACTIONS,
+  ALERT_TYPES,
+  ALL_ACTIONS,
+  type AlertStatus,
+  type AlertType,
+} from '../../../src/engine/types.js';
 
 // adaptivecards' package entry (lib/) is ES module syntax with extensionless imports, which neither
 // Node nor jest can load; its dist/ bundle is UMD (the same file the playground serves) and parses
@@ -60,7 +66,10 @@ function alertView(overrides: Partial<AlertView> = {}): AlertView {
     assigneeName: 'Sam Rivera',
     nextEscalation: final ? '—' : 'CSM Manager (Dana Lee) at 24 Nov 2026, 09:00 UTC',
     escalationLabel: 'Step 1 of 4 — CSM',
-    actions: final ? [] : [...ACTIONS],
+    actions: final ? [] : [...ALL_ACTIONS],
+    step: 0,
+    nextStepLabel: 'CSM Manager (Dana Lee)',
+    managerName: 'Dana Lee',
     csmChoices: [
       { id: 'p-jo', name: 'Jo Park' },
       { id: 'p-kim', name: 'Kim Osei' },
@@ -69,6 +78,11 @@ function alertView(overrides: Partial<AlertView> = {}): AlertView {
       { value: 'connected', title: 'Connected' },
       { value: 'left_voicemail', title: 'Left voicemail' },
       { value: 'no_answer', title: 'No answer' },
+    ],
+    snoozeChoices: [
+      { value: 'duration', title: 'For 24h' },
+      { value: 'next_business_morning', title: 'Next business morning' },
+      { value: 'customer_reply', title: 'Until customer replies' },
     ],
     final,
     finalNote: final ? 'Resolved by Sam Rivera at 24 Nov 2026, 10:15 UTC.' : null,
@@ -123,6 +137,8 @@ const ALLOWED_TYPES = new Set([
   'Input.Time',
   'Action.Execute',
   'Action.ShowCard',
+  // Escalate now and Decline (a second action collection: Teams shows six per collection).
+  'ActionSet',
 ]);
 
 describe('renderAlertCard', () => {
@@ -164,7 +180,7 @@ describe('renderAlertCard', () => {
     }
   });
 
-  it('offers the six actions on an open alert, each carrying alert id, action and version', () => {
+  it('offers the six actions on an open alert, Escalate now and Decline below them, each carrying alert id, action and version', () => {
     const card = renderAlertCard(alertView());
     const actions = topActions(card);
     expect(actions.map((a) => [a.type, a.title])).toEqual([
@@ -172,20 +188,49 @@ describe('renderAlertCard', () => {
       ['Action.ShowCard', 'Log Call'],
       ['Action.ShowCard', 'Schedule Follow-up'],
       ['Action.ShowCard', 'Reassign'],
-      ['Action.Execute', 'Snooze 24h'],
+      ['Action.ShowCard', 'Snooze…'],
       ['Action.Execute', 'Mark Resolved'],
+    ]);
+    // Teams shows at most six actions per collection: the two policy actions have their own ActionSet.
+    const sets = ofType(card, 'ActionSet');
+    expect(sets).toHaveLength(1);
+    expect((sets[0]!.actions as Json[]).map((a) => [a.type, a.title])).toEqual([
+      ['Action.ShowCard', 'Escalate now'],
+      ['Action.ShowCard', "Decline / can't take it"],
     ]);
 
     // Every submit (top level or inside a ShowCard) follows one convention: verb = action name.
     const submits = ofType(card, 'Action.Execute');
-    expect(submits.map((a) => a.verb).sort()).toEqual([...ACTIONS].sort());
+    expect(submits.map((a) => a.verb).sort()).toEqual([...ALL_ACTIONS].sort());
     for (const submit of submits) {
       expect(submit.data).toEqual({
         alertId: '7d0f1a52-4c1e-4d8e-9a43-2f5b7c9e1a10',
         action: submit.verb,
         version: 4,
+        // Escalate now carries the step the card showed (a click on a card passed by is refused).
+        ...(submit.verb === 'escalate_now' ? { fromStep: 0 } : {}),
       });
     }
+  });
+
+  it('asks Snooze how long or until what, and Escalate now / Decline for an optional note', () => {
+    const card = renderAlertCard(alertView());
+    const snooze = topActions(card).find((a) => a.title === 'Snooze…')?.card as Json;
+    const until = walk(snooze).find((o) => o.id === 'until')!;
+    expect(until.value).toBe('duration');
+    expect((until.choices as Json[]).map((c) => c.value)).toEqual([
+      'duration',
+      'next_business_morning',
+      'customer_reply',
+    ]);
+    const set = ofType(card, 'ActionSet')[0]!.actions as Json[];
+    for (const a of set) {
+      const note = walk(a.card).find((o) => o.id === 'escalateNote' || o.id === 'declineNote')!;
+      expect(note.type).toBe('Input.Text');
+      expect(note.isRequired).toBeUndefined();
+    }
+    expect(JSON.stringify(set[0])).toContain('Note for CSM Manager (Dana Lee)');
+    expect(JSON.stringify(set[1])).toContain('Note for Dana Lee');
   });
 
   it('puts the inputs of Log Call, Schedule Follow-up and Reassign in their ShowCards', () => {

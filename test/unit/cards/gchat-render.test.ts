@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { renderAlertCard } from '../../../src/cards/alert-card.js';
 import type { AlertView } from '../../../src/cards/alert-view.js';
 import { gchatCardText, parseDialogSpec, renderGchatCard } from '../../../src/cards/render/gchat.js';
-import { ACTIONS } from '../../../src/engine/types.js';
+import { ALL_ACTIONS } from '../../../src/engine/types.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,7 +25,10 @@ function view(o: Partial<AlertView> = {}): AlertView {
     assigneeName: 'Sam Rivera',
     nextEscalation: 'CSM Manager (Dana) at 24 Nov 2026, 09:00 UTC',
     escalationLabel: 'Step 1 of 4 — CSM',
-    actions: final ? [] : [...ACTIONS],
+    actions: final ? [] : [...ALL_ACTIONS],
+    step: 0,
+    nextStepLabel: 'CSM Manager (Dana Lee)',
+    managerName: 'Dana Lee',
     csmChoices: [
       { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Alex Kim' },
       { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Jo Park' },
@@ -33,6 +36,11 @@ function view(o: Partial<AlertView> = {}): AlertView {
     callOutcomes: [
       { value: 'connected', title: 'Connected' },
       { value: 'no_answer', title: 'No answer' },
+    ],
+    snoozeChoices: [
+      { value: 'duration', title: 'For 24h' },
+      { value: 'next_business_morning', title: 'Next business morning' },
+      { value: 'customer_reply', title: 'Until customer replies' },
     ],
     final,
     finalNote: final ? 'Resolved by Sam at 24 Nov 2026, 10:00 UTC.' : null,
@@ -73,9 +81,19 @@ describe('Google Chat cardsV2 renderer', () => {
       'Log Call',
       'Schedule Follow-up',
       'Reassign',
-      'Snooze 24h',
+      'Snooze…',
       'Mark Resolved',
+      'Escalate now',
+      "Decline / can't take it",
     ]);
+    // Snooze opens a dialog asking how long or until what; Escalate now carries the step it saw.
+    const snooze = parseDialogSpec(
+      bs[4]!.onClick.action.parameters.find((p: Json) => p.key === 'form').value,
+    )!;
+    expect(snooze.inputs.map((i) => [i.id, i.kind, i.value])).toEqual([['until', 'choice', 'duration']]);
+    const escalate = bs[6]!.onClick.action;
+    expect(escalate.function).toBe('escalate_now');
+    expect(escalate.parameters).toContainEqual({ key: 'fromStep', value: '0' });
     const ack = bs[0]!.onClick.action;
     expect(ack).toEqual({
       function: 'acknowledge',

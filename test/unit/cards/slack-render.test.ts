@@ -38,6 +38,11 @@ function view(o: Partial<AlertView> = {}): AlertView {
       { value: 'connected', title: 'Connected' },
       { value: 'no_answer', title: 'No answer' },
     ],
+    snoozeChoices: [
+      { value: 'duration', title: 'For 24h' },
+      { value: 'next_business_morning', title: 'Next business morning' },
+      { value: 'customer_reply', title: 'Until customer replies' },
+    ],
     final,
     finalNote: final ? 'Resolved by Sam at 24 Nov 2026, 10:00 UTC.' : null,
     intro: 'Escalated to you: nobody acted for 24 h.',

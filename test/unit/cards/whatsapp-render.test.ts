@@ -20,6 +20,11 @@ function view(over: Partial<AlertView> = {}): AlertView {
     tierLabel: 'Platinum',
     status: 'open',
     statusLabel: 'Open',
+    snoozeChoices: [
+      { value: 'duration', title: 'For 24h' },
+      { value: 'next_business_morning', title: 'Next business morning' },
+      { value: 'customer_reply', title: 'Until customer replies' },
+    ],
     final: false,
     intro: null,
     facts: [
@@ -28,7 +33,19 @@ function view(over: Partial<AlertView> = {}): AlertView {
     ],
     assigneeName: 'Sam CSM',
     escalationLabel: 'Step 1 of 3 (CSM)',
-    actions: ['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'],
+    actions: [
+      'acknowledge',
+      'log_call',
+      'schedule_follow_up',
+      'reassign',
+      'snooze',
+      'resolve',
+      'escalate_now',
+      'decline',
+    ],
+    step: 0,
+    nextStepLabel: 'CSM Manager (Dana Lee)',
+    managerName: 'Dana Lee',
     csmChoices: [{ id: 'p-2', name: 'Alex CSM' }],
     callOutcomes: [
       { value: 'connected', title: 'Connected' },
@@ -39,7 +56,7 @@ function view(over: Partial<AlertView> = {}): AlertView {
 }
 
 describe('Adaptive Card → WhatsApp list message', () => {
-  it('puts the card text and facts in the body and the six actions in the list', () => {
+  it('puts the card text and facts in the body and the eight actions in the list', () => {
     const r = renderWhatsAppCard(renderAlertCard(view()));
     expect(r.body).toContain('*🚀 Expansion Opportunity*');
     expect(r.body).toContain('Northwind');
@@ -49,11 +66,26 @@ describe('Adaptive Card → WhatsApp list message', () => {
       'Log Call',
       'Schedule Follow-up',
       'Reassign',
-      'Snooze 24h',
+      'Snooze…',
       'Mark Resolved',
+      'Escalate now',
+      "Decline / can't take it",
     ]);
+    expect(r.rows.length).toBeLessThanOrEqual(10); // WhatsApp lists: 10 rows in total
+    expect(r.forms.snooze!.map((i) => [i.id, i.kind])).toEqual([['until', 'choice']]);
+    expect(r.forms.escalate_now!.map((i) => [i.id, i.required])).toEqual([['escalateNote', false]]);
+    expect(r.forms.decline!.map((i) => [i.id, i.required])).toEqual([['declineNote', false]]);
     expect(r.rows.map((x) => decodeActionRef(x.id))).toEqual(
-      ['acknowledge', 'log_call', 'schedule_follow_up', 'reassign', 'snooze', 'resolve'].map((action) => ({
+      [
+        'acknowledge',
+        'log_call',
+        'schedule_follow_up',
+        'reassign',
+        'snooze',
+        'resolve',
+        'escalate_now',
+        'decline',
+      ].map((action) => ({
         alertId: ALERT,
         action,
         version: 7,
