@@ -153,6 +153,37 @@ describe('data-feed heartbeat', () => {
     expect((await reading()).status).toBe(202);
   });
 
+  it('the settings dialog shows the feeds with their default and refuses under 10s on the field', async () => {
+    const t = await seedTeam(app);
+    const admin = (await app.engine.store.transaction((tx) =>
+      tx.personByExternalId(t.workspaceId, 'admin-1'),
+    ))!;
+    const form = await app.services.settingsForm(t.workspaceId, admin, 'general');
+    if ('refused' in form) throw new Error('refused');
+    const field = (id: string) => form.fields.find((f) => f.id === id)!;
+    expect(field('feeds.usage')).toMatchObject({
+      value: '',
+      hint: expect.stringContaining('default: not watched'),
+    });
+    expect(field('feeds.connectors').value).toBe('');
+    const bad = await app.services.saveSettingsForm(t.workspaceId, admin, 'general', { 'feeds.usage': '5s' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors['feeds.usage']).toMatch(/at least 10s/);
+    const good = await app.services.saveSettingsForm(t.workspaceId, admin, 'general', {
+      'feeds.usage': '1d',
+      'feeds.invoices': '',
+      'feeds.connectors': 'zendesk 2h',
+    });
+    expect(good.ok).toBe(true);
+    expect((await t.api.get('/api/v1/settings')).body.feeds).toEqual({
+      usage: { expectedEvery: '24h' },
+      connectors: { zendesk: { expectedEvery: '2h' } },
+    });
+    // Emptying the connector list stops watching them.
+    await app.services.saveSettingsForm(t.workspaceId, admin, 'general', { 'feeds.connectors': '' });
+    expect((await t.api.get('/api/v1/settings')).body.feeds).toEqual({ usage: { expectedEvery: '24h' } });
+  });
+
   it('a feed never configured raises nothing', async () => {
     const quiet = await seedTeam(app); // no feeds
     expect((await reading(quiet)).status).toBe(202);
@@ -163,6 +194,8 @@ describe('data-feed heartbeat', () => {
     const watched = await app.database.pool.query(
       'SELECT workspace_id, feed FROM feed_heartbeats ORDER BY workspace_id, feed',
     );
-    expect(watched.rows).toEqual([{ workspace_id: team.workspaceId, feed: 'usage' }]);
+    // Only the workspaces that watch a feed have rows: the first one's usage, the dialog's usage.
+    expect(watched.rows.every((r) => r.feed === 'usage' && r.workspace_id !== quiet.workspaceId)).toBe(true);
+    expect(watched.rows.map((r) => r.workspace_id)).toContain(team.workspaceId);
   });
 });
