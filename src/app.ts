@@ -29,6 +29,7 @@ import { alertViewFrom } from './cards/alert-view-data.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createDeliveryWorker, type CardRenderer } from './jobs/deliveries.js';
 import { createAlertTimerLoop, type AlertTimerLoop } from './jobs/alert-timers.js';
+import { FEEDS_HEARTBEAT_EVERY, FEEDS_HEARTBEAT_JOB, runFeedsHeartbeat } from './jobs/feeds-heartbeat.js';
 import { countRequests } from './api/metrics.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertCountsByType } from './store/metrics-repo.js';
@@ -264,6 +265,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         await repo.releaseExpiredLeases();
         for (const ch of await repo.channelsWithDueWork()) await jobs.scheduler.kick(deliverJob(ch));
       });
+      jobs.define(
+        FEEDS_HEARTBEAT_JOB,
+        async () => void (await runFeedsHeartbeat(engine, database.pool, log)),
+        { concurrency: 1, lockLimit: 1 },
+      );
       jobs.define('collections:scan', async () => {
         for (const id of await listWorkspaceIds(database.pool)) await scanCollections(engine, id);
       });
@@ -364,6 +370,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       await jobs.every('2 seconds', 'alerts:sweep');
       await jobs.every('10 seconds', 'deliveries:sweep');
       await jobs.every('1 hour', 'collections:scan');
+      await jobs.every(FEEDS_HEARTBEAT_EVERY, FEEDS_HEARTBEAT_JOB); // issue 21 item 3
       for (const f of features) for (const e of f.every ?? []) await jobs.every(e.interval, e.job);
     }
 

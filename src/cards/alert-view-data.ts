@@ -6,7 +6,8 @@ import { buildAlertView } from './build-view.js';
 /** What an alert card is built from, as the store reads it (src/store/alert-views.ts). */
 export interface AlertCardInput {
   alert: Alert;
-  customer: Customer;
+  /** Null for a workspace-level alert (feed_stale). */
+  customer: Customer | null;
   people: Person[];
   resolvedBy: string | null;
   workspaceTimezone: string;

@@ -1,5 +1,6 @@
 import { ALL_ACTIONS, stepLabel, type Alert, type Customer, type Person } from '../engine/types.js';
 import { CALL_OUTCOMES, formatWhen, money, suppressedLine } from '../engine/index.js';
+import { feedStaleFacts, FEED_STALE_HEADLINE } from '../engine/feeds-view.js';
 import type { AlertView } from './alert-view.js';
 
 const TIER_LABELS = {
@@ -18,7 +19,8 @@ const STATUS_LABELS = {
 
 export interface AlertViewInput {
   alert: Alert;
-  customer: Customer;
+  /** Null for a workspace-level alert (feed_stale: a data feed went silent). */
+  customer: Customer | null;
   assignee: Person | null;
   /** The assignee's manager, who Decline hands the alert back to (no Decline without one). */
   manager?: Person | null;
@@ -39,11 +41,13 @@ export interface AlertViewInput {
 function headline(alert: Alert): string {
   if (alert.type === 'usage_threshold') return String(alert.facts.framing ?? '📈 Usage threshold');
   if (alert.type === 'collections') return '💸 Collections: invoice overdue';
+  if (alert.type === 'feed_stale') return FEED_STALE_HEADLINE;
   return '🔥 Support Risk';
 }
 
-function facts(alert: Alert): { title: string; value: string }[] {
+function facts(alert: Alert, timezone: string): { title: string; value: string }[] {
   const f = alert.facts;
+  if (alert.type === 'feed_stale') return feedStaleFacts(f, timezone); // issue 21 item 3
   if (alert.type === 'usage_threshold') {
     return [
       {
@@ -160,10 +164,11 @@ export function buildAlertView(i: AlertViewInput): AlertView {
     version: a.version,
     type: a.type,
     headline: headline(a),
-    customerName: i.customer.name,
-    tier: i.customer.tier,
-    tierLabel: TIER_LABELS[i.customer.tier],
-    facts: facts(a),
+    // A workspace-level alert (feed_stale) has no customer: the card says whose it is instead.
+    customerName: i.customer?.name ?? 'Whole workspace',
+    tier: i.customer?.tier ?? 'good',
+    tierLabel: i.customer ? TIER_LABELS[i.customer.tier] : 'n/a (data feed)',
+    facts: facts(a, i.timezone),
     status: a.status,
     statusLabel: waiting ? `${STATUS_LABELS[a.status]} ${waiting}` : STATUS_LABELS[a.status],
     assigneeName: i.assignee?.name ?? 'Unassigned',

@@ -167,6 +167,30 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           value: s.channelCaps.whatsapp?.monthlyCap ? String(s.channelCaps.whatsapp.monthlyCap) : '',
           hint: 'past it, people get their alerts on their other channel until the month ends; default: no cap',
         },
+        // Issue 21 item 3: the data-feed heartbeat (engine/feeds.ts); admins get feed_stale alerts.
+        {
+          id: 'feeds.usage',
+          label: 'Usage readings expected every (empty = not watched)',
+          type: 'text',
+          value: s.feeds.usage?.expectedEvery ?? '',
+          hint: 'e.g. 1d: silent longer, the admins get a "data feed silent" alert; at least 10s; default: not watched',
+        },
+        {
+          id: 'feeds.invoices',
+          label: 'Invoices expected every (empty = not watched)',
+          type: 'text',
+          value: s.feeds.invoices?.expectedEvery ?? '',
+          hint: 'e.g. 7d; at least 10s; default: not watched',
+        },
+        {
+          id: 'feeds.connectors',
+          label: 'Connector syncs expected every (one per line: connector id or platform, duration)',
+          type: 'textarea',
+          value: Object.entries(s.feeds.connectors ?? {})
+            .map(([k, c]) => `${k} ${c.expectedEvery}`)
+            .join('\n'),
+          hint: 'e.g. zendesk 2h; default: none watched',
+        },
         { id: 'timezone', label: 'Workspace time zone', type: 'text', value: s.timezone },
         // Issue 20: escalation policy (src/engine/policy). Each person's own time zone applies.
         {
@@ -327,6 +351,35 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
         const cap = v('channelCaps.whatsapp');
         patch.channelCaps = { whatsapp: cap === '' ? null : { monthlyCap: Number(cap) } };
       }
+      if (
+        values['feeds.usage'] !== undefined ||
+        values['feeds.invoices'] !== undefined ||
+        values['feeds.connectors'] !== undefined
+      ) {
+        const f: Record<string, unknown> = {};
+        for (const k of ['usage', 'invoices'] as const)
+          if (values[`feeds.${k}`] !== undefined)
+            f[k] = v(`feeds.${k}`) ? { expectedEvery: v(`feeds.${k}`) } : null;
+        if (values['feeds.connectors'] !== undefined) {
+          const lines = v('feeds.connectors')
+            .split(/\n+/)
+            .map((l) => l.trim())
+            .filter(Boolean);
+          // The list replaces the stored one: a connector no longer listed stops being watched.
+          const stored = effectiveSettings(
+            (await selectWorkspacesSettingsById(pool, [workspaceId])).rows[0]?.settings,
+          ).feeds.connectors;
+          const cs: Record<string, unknown> = Object.fromEntries(
+            Object.keys(stored ?? {}).map((k) => [k, null]),
+          );
+          for (const l of lines) {
+            const [key = '', every = ''] = l.split(/\s+/);
+            cs[key] = { expectedEvery: every };
+          }
+          f.connectors = cs;
+        }
+        patch.feeds = f;
+      }
       if (values.workingHours !== undefined) patch.workingHours = v('workingHours') || null;
       if (values.holidays !== undefined)
         patch.holidays = v('holidays')
@@ -394,5 +447,6 @@ function formFieldFor(path: string): string {
   if (head === 'framing' && sub) return `framing.${sub}`;
   if (head === 'escalation') return 'escalation';
   if (head === 'quietBypass' && sub) return path;
+  if (head === 'feeds' && sub) return `feeds.${sub}`; // feeds.usage.expectedEvery → the usage field
   return head ?? path;
 }

@@ -285,6 +285,7 @@ export async function runDueSteps(
 /** Who holds a role for this alert: the assignee, their manager, or the workspace's role holders. */
 export async function roleHolders(tx: EngineTx, alert: Alert, role?: Person['role']): Promise<Person[]> {
   if (!role) return []; // a channel step (issue 20 item 6) notifies a conversation, not people
+  if (role === 'admin') return tx.admins(alert.workspaceId); // a feed_stale alert's first step (engine/feeds.ts)
   if (role === 'csm') {
     const p = alert.assigneeId ? await tx.person(alert.workspaceId, alert.assigneeId) : null;
     return p ? [p] : [];
@@ -327,13 +328,13 @@ export async function executeStep(
       channel: 'system',
       details: { step: index, role: step.role, channel: step.channel, reason: why },
     });
-    const customer = await tx.customer(alert.workspaceId, alert.customerId);
+    const customer = alert.customerId ? await tx.customer(alert.workspaceId, alert.customerId) : null;
     for (const admin of await tx.admins(alert.workspaceId)) {
       await enqueueFor(deps, tx, after, admin, {
         kind: 'notice',
         personId: admin.id,
         alertId: alert.id,
-        text: `⚠️ Escalation step ${index + 1} (${label}) for ${customer?.name ?? 'a customer'} was skipped: ${why}. Set it up with /fincelo settings → People.`,
+        text: `⚠️ Escalation step ${index + 1} (${label}) for ${customer?.name ?? (alert.customerId ? 'a customer' : 'the workspace')} was skipped: ${why}. Set it up with /fincelo settings → People.`,
       });
     }
     return;

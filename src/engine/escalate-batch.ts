@@ -88,7 +88,9 @@ async function loadContext(tx: EngineTx, alerts: Alert[]): Promise<Context> {
   // One after the other: a transaction is one connection, and pg queues (deprecated) rather than
   // pipelines concurrent queries on one client.
   const wss = await tx.workspacesSettings(wsIds);
-  const customers = await tx.customersByIds([...new Set(alerts.map((a) => a.customerId))]);
+  const customers = await tx.customersByIds([
+    ...new Set(alerts.map((a) => a.customerId).filter((x): x is string => !!x)),
+  ]);
   const assignees = await tx.peopleByIdsAcross([
     ...new Set(alerts.map((a) => a.assigneeId).filter((x): x is string => !!x)),
   ]);
@@ -133,13 +135,18 @@ function holdersOf(ctx: Context, alert: Alert, role: Role): Person[] {
 function planAlert(ctx: Context, alert: Alert, now: Date): Plan | null {
   const settings = ctx.settings.get(alert.workspaceId);
   if (!settings) return null;
-  const policy: PolicyContext = policyFor(settings, alert, ctx.customers.get(alert.customerId)?.arr ?? null);
+  const policy: PolicyContext = policyFor(
+    settings,
+    alert,
+    (alert.customerId ? ctx.customers.get(alert.customerId)?.arr : null) ?? null,
+  );
   const steps: PlannedStep[] = [];
   let next = alert.step + 1;
   while (next < alert.escalation.length) {
     // A role channel step (issue 20: a team conversation, not a person) takes the per-alert path.
     const role = alert.escalation[next]!.role;
-    if (!role) return null;
+    // An admin step (feed_stale, engine/feeds.ts) reaches every admin (is_admin too): per-alert path.
+    if (!role || role === 'admin') return null;
     const holders = holdersOf(ctx, alert, role);
     const cal = stepCalendar(policy, holders);
     const due = nominalDue(alert, next, cal)!;

@@ -3,6 +3,7 @@ import { onInvoice, onUsageReading, usageTrigger } from './rules.js';
 import { effectiveSettings } from './settings.js';
 import { raiseAlertsBatch, type RaiseResult, type Trigger } from './alerts.js';
 import { wakeWaitingInTx } from './snooze.js';
+import { feedDataArrived } from './feeds.js';
 
 /** Input validation failures the API reports field by field. */
 export class InputError extends Error {
@@ -64,6 +65,8 @@ export async function ingestUsage(
       workspaceId,
       rows.map(({ customer, reading }) => ({ customerId: customer.id, ...reading })),
     );
+    // Issue 21 item 3: a watched usage feed is alive again (resolves its feed_stale, if open).
+    await feedDataArrived(deps, tx, after, workspaceId, 'usage', settings);
     // Over-threshold readings: the first per customer goes through the set-based path (one set of
     // statements for the whole batch); a second reading of the same customer in the batch is an
     // update of the alert the first one raised, applied after it, in order.
@@ -125,6 +128,7 @@ export async function ingestInvoice(
     }
     const state = { ...inv, lastCustomerResponseAt: inv.lastCustomerResponseAt ?? null };
     const previous = await tx.upsertInvoice(workspaceId, customer.id, state, deps.clock.now());
+    await feedDataArrived(deps, tx, after, workspaceId, 'invoices'); // issue 21 item 3
     const merged = {
       ...state,
       lastCustomerResponseAt: state.lastCustomerResponseAt ?? previous?.lastCustomerResponseAt ?? null,

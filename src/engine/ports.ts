@@ -8,6 +8,7 @@ import type {
   TimelineEvent,
   WaitingFor,
 } from './types.js';
+import type { FeedsTx } from './feeds-ports.js';
 
 /**
  * What the engine needs from the outside world. Implemented by src/store (PostgreSQL),
@@ -65,7 +66,8 @@ export type DeliveryRequest =
 
 export interface NewAlert {
   workspaceId: string;
-  customerId: string;
+  /** Null for a workspace-level alert (feed_stale). */
+  customerId: string | null;
   type: AlertType;
   dedupKey: string;
   assigneeId: string | null;
@@ -112,7 +114,7 @@ export type AlertPatch = Partial<
 >;
 
 /** Everything the engine reads and writes inside one database transaction. */
-export interface EngineTx {
+export interface EngineTx extends FeedsTx {
   workspaceSettings(workspaceId: string): Promise<{ settings: unknown; timezone: string } | null>;
   saveWorkspaceSettings(workspaceId: string, settings: unknown): Promise<void>;
   person(workspaceId: string, id: string): Promise<Person | null>;
@@ -244,7 +246,7 @@ export interface EngineTx {
   insertTask(t: {
     workspaceId: string;
     alertId: string;
-    customerId: string;
+    customerId: string | null;
     assigneeId: string | null;
     title: string;
     dueAt: Date;
@@ -263,7 +265,7 @@ export interface EngineTx {
   insertCallLog(c: {
     workspaceId: string;
     alertId: string;
-    customerId: string;
+    customerId: string | null;
     personId: string;
     outcome: string;
     notes: string | null;

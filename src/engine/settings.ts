@@ -8,6 +8,7 @@ import {
   type PolicySettings,
 } from './policy/settings-fields.js';
 import { parseStepChannel, type StepChannelFormats } from './policy/channel-step.js';
+import { mergeFeedsField, type FeedsSetting } from './feeds-settings.js';
 
 /** One step of the chain as set: `{"role": "vp_cs", "after": "48h"}` or `{"channel": "slack:C0123ABCD", "after": "48h"}`. */
 export type EscalationSetting = { role: Role; after: string } | { channel: string; after: string };
@@ -42,6 +43,8 @@ export interface WorkspaceSettings extends PolicySettings {
    * past it, people get their messages on their other channel until the month ends. None by default.
    */
   channelCaps: Partial<Record<Channel, { monthlyCap: number | null }>>;
+  /** Expected cadence of each data feed (issue 21 item 3, engine/feeds-settings.ts); none watched by default. */
+  feeds: FeedsSetting;
   timezone: string;
   /** Which ticket scores raise a support-risk alert for the customer's CSM. */
   supportRisk: { sentiments: SentimentLabel[]; categories: Category[] };
@@ -125,6 +128,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   briefTime: '08:00',
   digests: { csmDaily: null, managerWeekly: null },
   channelCaps: {},
+  feeds: {},
   timezone: 'UTC',
   supportRisk: {
     sentiments: ['hostile', 'distressed'],
@@ -146,6 +150,7 @@ export function effectiveSettings(stored: unknown, timezone?: string): Workspace
     supportRisk: { ...DEFAULT_SETTINGS.supportRisk, ...(s.supportRisk ?? {}) },
     digests: { ...DEFAULT_SETTINGS.digests, ...(s.digests ?? {}) },
     channelCaps: { ...(s.channelCaps ?? {}) },
+    feeds: { ...(s.feeds ?? {}) },
     playbooks: { ...DEFAULT_PLAYBOOKS, ...(s.playbooks ?? {}) },
     timezone: timezone ?? s.timezone ?? DEFAULT_SETTINGS.timezone,
   };
@@ -403,6 +408,7 @@ export function mergeSettings(
       }
   }
   mergePolicyFields(patch, next, errors);
+  mergeFeedsField(patch, next, errors);
   if (Object.keys(errors).length > 0) throw new SettingsValidationError(errors);
   return next;
 }

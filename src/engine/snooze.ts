@@ -57,7 +57,15 @@ export async function snooze(ctx: Ctx): Promise<ActionResult> {
     return refuse('invalid', 'Snooze until paid is for collections alerts only.');
   let wakeAt: Date | null = null;
   let what: string;
-  const customer = await ctx.tx.customer(ctx.alert.workspaceId, ctx.alert.customerId);
+  // A workspace-level alert (feed_stale, issue 21 item 3) has no customer to reply.
+  if (until === 'customer_reply' && !ctx.alert.customerId)
+    return refuse(
+      'invalid',
+      'Snooze until the customer replies needs a customer: this alert is about the workspace.',
+    );
+  const customer = ctx.alert.customerId
+    ? await ctx.tx.customer(ctx.alert.workspaceId, ctx.alert.customerId)
+    : null;
   if (until === 'duration') {
     const ms = ctx.req.params?.duration
       ? parseDurationMs(ctx.req.params.duration)

@@ -34,7 +34,9 @@ export function fallbackChannel(): Channel {
   return fallback;
 }
 
-export const ALERT_TYPES = ['usage_threshold', 'collections', 'support_risk'] as const;
+export const ALERT_TYPES = ['usage_threshold', 'collections', 'support_risk', 'feed_stale'] as const;
+/** Alert types raised for a customer (feed_stale, issue 21 item 3, belongs to the workspace). */
+export const CUSTOMER_ALERT_TYPES = ['usage_threshold', 'collections', 'support_risk'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
@@ -131,7 +133,8 @@ export type WaitingFor = 'time' | 'next_business_morning' | 'customer_reply' | '
 export interface Alert {
   id: string;
   workspaceId: string;
-  customerId: string;
+  /** Null for a workspace-level alert (feed_stale: a data feed went silent, no customer). */
+  customerId: string | null;
   type: AlertType;
   dedupKey: string;
   status: AlertStatus;

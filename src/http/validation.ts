@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  ALERT_TYPES,
+  CUSTOMER_ALERT_TYPES,
   CALL_OUTCOMES,
   CHANNELS,
   type Channel,
@@ -273,6 +273,16 @@ const percent = z
   .min(1, 'must be a percentage between 1 and 1000, e.g. 80')
   .max(1000, 'must be a percentage between 1 and 1000, e.g. 80');
 
+/** A feed's cadence (issue 21 item 3): at least 10 s, since the heartbeat checks every 10 s. */
+const feedCadence = z.strictObject({
+  expectedEvery: duration
+    .refine(
+      (v) => (parseDurationMs(v) ?? 0) >= 10_000,
+      'must be at least 10s (staleness is checked every 10 seconds)',
+    )
+    .describe('how often data is expected, e.g. "1d"; at least 10s'),
+});
+
 /**
  * PATCH /settings: the shape and bounds; mergeSettings (engine) adds the rules between fields
  * (steps in order, the first step notifies the CSM) and applies the patch.
@@ -345,6 +355,23 @@ export const settingsPatchSchema = z
         .describe(
           'a monthly message cap per channel, e.g. {"whatsapp": {"monthlyCap": 5000}}; none by default',
         ),
+      feeds: z
+        .strictObject(
+          {
+            usage: feedCadence.nullable().optional(),
+            invoices: feedCadence.nullable().optional(),
+            connectors: z.record(line(64), feedCadence.nullable()).nullable().optional(),
+          },
+          {
+            error: (iss) =>
+              iss.code === 'unrecognized_keys' ? 'is not a feed (usage, invoices, connectors)' : undefined,
+          },
+        )
+        .nullable()
+        .optional()
+        .describe(
+          'data-feed heartbeat: {"usage": {"expectedEvery": "1d"}, "invoices": {...}, "connectors": {"<connector id or platform>": {...}}}; a feed silent for longer raises feed_stale to the admins; null stops watching; none watched by default',
+        ),
       timezone: timezone.optional(),
       supportRisk: z
         .strictObject({
@@ -380,7 +407,7 @@ export const dryRunSchema = z
   .strictObject(
     {
       customerExternalId: externalId.describe('the customer an alert would be raised for'),
-      type: enumOf(ALERT_TYPES),
+      type: enumOf(CUSTOMER_ALERT_TYPES),
       at: isoDateTime.optional().describe('when the alert would be raised (default: now)'),
     },
     { error: (iss) => (iss.code === 'unrecognized_keys' ? 'is not a field of a dry run' : undefined) },

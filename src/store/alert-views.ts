@@ -5,7 +5,8 @@ import { toAlert, toCustomer, toPerson } from './engine-store.js';
 /** What an alert card is built from (src/cards/alert-view-data.ts builds the view). */
 export interface AlertCardData {
   alert: Alert;
-  customer: Customer;
+  /** Null for a workspace-level alert (feed_stale). */
+  customer: Customer | null;
   people: Person[];
   /** Who resolved it: a person's name, 'Fincelo (automatic)', or null while open. */
   resolvedBy: string | null;
@@ -40,9 +41,10 @@ export async function loadAlertCardData(
   const people = (
     await pool.query('SELECT * FROM people WHERE workspace_id = $1 ORDER BY name', [alert.workspaceId])
   ).rows.map(toPerson);
-  const customer = toCustomer(
-    (await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0],
-  );
+  const row = alert.customerId
+    ? (await pool.query('SELECT * FROM customers WHERE id = $1', [alert.customerId])).rows[0]
+    : undefined;
+  const customer = row ? toCustomer(row) : null;
   const byId = new Map(people.map((p) => [p.id, p]));
   let resolvedBy: string | null = null;
   if (alert.status === 'resolved') {
@@ -125,7 +127,7 @@ export async function listAlertsForApi(
 
 const ALERT_SELECT = `SELECT a.*, c.external_id AS customer_ext, c.name AS customer_name, p.external_id AS assignee_ext,
   ${SUPPRESSED_COUNT}
-  FROM alerts a JOIN customers c ON c.id = a.customer_id LEFT JOIN people p ON p.id = a.assignee_id`;
+  FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN people p ON p.id = a.assignee_id`;
 
 function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
   const a = toAlert(r);
@@ -134,8 +136,10 @@ function apiAlert(r: Record<string, unknown>): Record<string, unknown> {
     id: a.id,
     type: a.type,
     status: a.status,
-    customerExternalId: r.customer_ext,
-    customerName: r.customer_name,
+    // Null for a workspace-level alert (feed_stale, issue 21 item 3), which `feed` names instead.
+    customerExternalId: r.customer_ext ?? null,
+    customerName: r.customer_name ?? null,
+    ...(a.type === 'feed_stale' ? { feed: a.facts.feed ?? null } : {}),
     assigneeExternalId: r.assignee_ext ?? null,
     escalationStep: a.step + 1,
     escalationRole: current ? (current.role ?? null) : null,

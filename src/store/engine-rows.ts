@@ -42,7 +42,7 @@ export function toAlert(r: Row): Alert {
   return {
     id: r.id as string,
     workspaceId: r.workspace_id as string,
-    customerId: r.customer_id as string,
+    customerId: (r.customer_id as string | null) ?? null,
     type: r.type as AlertType,
     dedupKey: r.dedup_key as string,
     status: r.status as Alert['status'],

@@ -11,6 +11,7 @@ import type { AlertType, Channel, TimelineEvent } from '../engine/types.js';
 import { date, toAlert, toCustomer, toPerson, type Row } from './engine-rows.js';
 import { insertAlertsBatch } from './alert-batch.js';
 import { escalationBatchTx } from './escalate-batch.js';
+import { feedsTx } from './feeds.js';
 
 export { toAlert, toCustomer, toPerson };
 
@@ -54,6 +55,7 @@ function engineTx(c: pg.PoolClient): EngineTx {
     (await c.query(sql, params)).rows[0] as Row | undefined;
   return {
     ...escalationBatchTx(c),
+    ...feedsTx(c), // issue 21 item 3
     async workspaceSettings(workspaceId) {
       const r = await one('SELECT settings, timezone FROM workspaces WHERE id = $1', [workspaceId]);
       return r ? { settings: r.settings, timezone: r.timezone as string } : null;

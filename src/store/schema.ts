@@ -12,3 +12,4 @@ export * from './schema/alerts.js';
 export * from './schema/tickets.js';
 export * from './schema/chat.js';
 export * from './schema/digests.js';
+export * from './schema/feeds.js';

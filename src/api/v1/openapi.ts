@@ -44,10 +44,17 @@ const ALERT_SCHEMA = {
   type: 'object',
   properties: {
     id: { type: 'string', format: 'uuid' },
-    type: { type: 'string', enum: ['usage_threshold', 'collections', 'support_risk'] },
+    type: { type: 'string', enum: ['usage_threshold', 'collections', 'support_risk', 'feed_stale'] },
     status: { type: 'string', enum: ['open', 'acknowledged', 'snoozed', 'resolved'] },
-    customerExternalId: { type: 'string' },
-    customerName: { type: 'string' },
+    customerExternalId: {
+      type: ['string', 'null'],
+      description: 'null for a workspace-level alert (`feed_stale`: a data feed went silent)',
+    },
+    customerName: { type: ['string', 'null'] },
+    feed: {
+      type: 'string',
+      description: '`feed_stale` only: the silent feed — `usage`, `invoices` or `connector:<id or platform>`',
+    },
     assigneeExternalId: { type: ['string', 'null'] },
     escalationStep: { type: 'integer' },
     facts: { type: 'object' },

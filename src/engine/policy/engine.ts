@@ -34,7 +34,7 @@ export function policyFor(
 export async function loadPolicy(tx: EngineTx, alert: Alert): Promise<PolicyContext> {
   const ws = await tx.workspaceSettings(alert.workspaceId);
   const settings = effectiveSettings(ws?.settings, ws?.timezone);
-  const customer = await tx.customer(alert.workspaceId, alert.customerId);
+  const customer = alert.customerId ? await tx.customer(alert.workspaceId, alert.customerId) : null;
   return policyFor(settings, alert, customer?.arr ?? null);
 }
 

@@ -20,10 +20,9 @@ export const alerts = pgTable(
   {
     id: id(),
     workspaceId: workspaceRef(),
-    customerId: uuid('customer_id')
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
-    /** usage_threshold | collections | support_risk */
+    /** Null for a workspace-level alert (feed_stale, issue 21 item 3: no customer). */
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
+    /** usage_threshold | collections | support_risk | feed_stale */
     type: text('type').notNull(),
     /** customer + type (+ subject such as an invoice): one open alert per key */
     dedupKey: text('dedup_key').notNull(),

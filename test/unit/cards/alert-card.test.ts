@@ -22,6 +22,7 @@ const HEADLINES: Record<AlertType, string> = {
   usage_threshold: '🚀 Expansion Opportunity',
   collections: '💸 Collections: invoice overdue',
   support_risk: '🔥 Support Risk',
+  feed_stale: '📡 Data feed silent',
 };
 
 const FACTS: Record<AlertType, AlertView['facts']> = {
@@ -38,6 +39,11 @@ const FACTS: Record<AlertType, AlertView['facts']> = {
     { title: 'Ticket', value: 'We will cancel if this is not fixed' },
     { title: 'Sentiment', value: 'hostile' },
     { title: 'Category', value: 'cancellation_request' },
+  ],
+  feed_stale: [
+    { title: 'Feed', value: 'Usage readings' },
+    { title: 'Expected every', value: '1h' },
+    { title: 'Last data', value: '24 Nov 2026, 08:00 UTC' },
   ],
 };
 

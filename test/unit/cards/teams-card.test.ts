@@ -74,6 +74,7 @@ const FACTS: Record<Alert['type'], Json> = {
     category: 'cancellation_request',
     matches: ['cancel'],
   },
+  feed_stale: { feed: 'usage', expectedEvery: '1h', lastDataAt: '2026-11-24T08:00:00Z' },
 };
 
 function alert(type: Alert['type'], status: AlertStatus): Alert {
