@@ -67,13 +67,17 @@ describe('feed_stale chain and card', () => {
       { role: 'vp_cs', afterMs: 48 * 3_600_000 },
       { role: 'cfo', afterMs: 72 * 3_600_000 },
     ]);
-    const withChannel = mergeSettings(DEFAULT_SETTINGS, {
-      escalation: [
-        { role: 'csm', after: '0s' },
-        { role: 'csm_manager', after: '1h' },
-        { channel: 'slack:C0123ABCD', after: '2h' },
-      ],
-    });
+    const withChannel = mergeSettings(
+      DEFAULT_SETTINGS,
+      {
+        escalation: [
+          { role: 'csm', after: '0s' },
+          { role: 'csm_manager', after: '1h' },
+          { channel: 'slack:C0123ABCD', after: '2h' },
+        ],
+      },
+      { stepChannels: { slack: { re: /^C[A-Z0-9]+$/, example: 'C0123ABCD' } } },
+    );
     expect(feedStaleChain(withChannel)).toEqual([
       { role: 'admin', afterMs: 0 },
       { channel: 'slack:C0123ABCD', afterMs: 7_200_000 },
