@@ -66,7 +66,7 @@ export const LEGAL_PHRASES: PhraseRule[] = [
   ),
   // "sue" only as a verb: "Hi Sue," is a person.
   p(
-    'legal action|legal proceedings|legal review|lawsuit|(?:to|will|would|could|can|and|we|i|going to|right to) sue|sue (?:you|your|them|the company)|suing|sued|litigation|in court|to court|small claims|demand letter|letter before action|cease and desist',
+    'legal action|legal proceedings|legal review|lawsuit|(?<=\\b(?:to|will|would|could|can|and|we|i|going to|right to) )sue|sue(?= (?:you|your|them|the company)\\b)|suing|sued|litigation|in court|to court|small claims|demand letter|letter before action|cease and desist',
   ),
   p(
     'breach of (?:the |our )?(?:contract|agreement|sla)|(?:in )?violation of (?:the |our )?contract|data protection (?:regulator|authority)|ombudsman|consumer protection',
