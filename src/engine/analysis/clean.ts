@@ -30,10 +30,46 @@ const QUOTE_START = [
 /** Lines that start a signature block. */
 const SIGNATURE_START = [
   /^--\s*$/,
-  /^(best|kind|warm)?\s*regards,?\s*$/i,
-  /^(thanks|thank you|many thanks|cheers|best|sincerely|br),?\s*$/i,
+  /^(best|kind|kindest|warm|warmest)?\s*regards,?\s*$/i,
+  /^(thanks|thank you|many thanks|thanks again|cheers|best|sincerely|br|warmly|talk soon|yours|all the best|best wishes|respectfully|yours sincerely|yours faithfully),?\s*$/i,
+  // "Best, Carla" / "Thanks, Jo": a sign-off and a first name on one line.
+  /^(?:[Bb]est|[Rr]egards|[Kk]ind regards|[Tt]hanks|[Tt]hank you|[Cc]heers|[Ww]armly|BR),\s+[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*)?$/,
   /^sent from my /i,
 ];
+
+/**
+ * A signature without a sign-off line: the last paragraph of a few short, title-cased lines
+ * ("Daniel Okafor / Head of Revenue Operations, Kestrel Payments"). Its words are the sender's
+ * name, job title and company, which raised flags and categories on their own ("… Legal Services",
+ * "Billing Manager", "Payments Ltd").
+ */
+const MAX_SIGNATURE_LINES = 5;
+function isSignatureLine(line: string): boolean {
+  if (!line || line.length > 80 || /[.?!:;]$/.test(line)) return false;
+  if (/^(\+?[\d ()-]{7,}|[\w.+-]+@[\w.-]+|https?:\/\/\S+|www\.\S+)$/i.test(line)) return true;
+  const words = line.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
+  if (!words.length || words.length > 8) return false;
+  const capitalised = words.filter(
+    (w) => /^[A-Z\u00C0-\u024F]/.test(w) || /^(of|and|&|at|for|the|de|van|von)$/.test(w),
+  );
+  return capitalised.length === words.length;
+}
+function dropTrailingSignature(lines: string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && !lines[end - 1]) end--;
+  let start = end;
+  while (
+    start > 0 &&
+    end - start < MAX_SIGNATURE_LINES &&
+    lines[start - 1] &&
+    isSignatureLine(lines[start - 1]!)
+  )
+    start--;
+  // Only a separate block of two or more lines after the message (a one-line last paragraph may
+  // be the message itself: "Please fix this ASAP").
+  if (end - start >= 2 && start > 0 && !lines[start - 1]) return lines.slice(0, start);
+  return lines;
+}
 
 export function cleanBody(body: string): string {
   const lines = htmlToPlain(body).replace(/\r\n?/g, '\n').split('\n');
@@ -45,7 +81,7 @@ export function cleanBody(body: string): string {
     if (line.startsWith('>')) continue;
     kept.push(line);
   }
-  return kept
+  return dropTrailingSignature(kept)
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

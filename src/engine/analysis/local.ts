@@ -36,7 +36,7 @@ export interface LocalAnalyzer extends Analyzer {
 }
 
 /** Version of the rules and feature code; the model file carries its own training version. */
-const CODE_VERSION = '2';
+const CODE_VERSION = '3';
 
 function loadModel(): LocalModel {
   return trainedModel as unknown as LocalModel;

@@ -11,6 +11,17 @@ export interface PhraseRule {
   pattern: RegExp;
   /** Skip matches preceded closely by a negation. */
   guardNegation?: boolean;
+  /** Skip matches whose sentence matches this (the phrase is there, its meaning is not). */
+  unless?: RegExp;
+}
+
+/** The sentence around position `at`..`end` of `lower`. */
+function sentenceAround(lower: string, at: number, end: number): string {
+  let a = at;
+  while (a > 0 && !/[.!?\n]/.test(lower[a - 1]!)) a--;
+  let b = end;
+  while (b < lower.length && !/[.!?\n]/.test(lower[b]!)) b++;
+  return lower.slice(a, b);
 }
 
 /** The distinct phrases of `rules` found in `lower` (already lower-cased). */
@@ -23,22 +34,48 @@ export function matchPhrases(lower: string, rules: PhraseRule[]): string[] {
         const before = lower.slice(Math.max(0, m.index - 40), m.index).replace(/’/g, "'");
         if (NEGATION_BEFORE.test(before)) continue;
       }
+      if (rule.unless && rule.unless.test(sentenceAround(lower, m.index, m.index + m[0].length))) continue;
       out.add(m[0].trim());
     }
   }
   return [...out];
 }
 
-const p = (source: string, guardNegation = true): PhraseRule => ({
+const p = (source: string, guardNegation = true, unless?: RegExp): PhraseRule => ({
   pattern: new RegExp(`\\b(?:${source})\\b`),
   guardNegation,
+  unless,
 });
 
+/**
+ * A legal team doing routine paperwork is not legal language in the flag's sense (a threat or a
+ * dispute): "our legal team needs to review the DPA before we sign", "a 30-lawyer firm". Lawyers
+ * reviewing *the contract* still count (that is how an exit or a claim starts).
+ */
+const LEGAL_PAPERWORK = new RegExp(
+  '(?=.*\\b(?:review\\w*|sign\\w*|countersign\\w*|approv\\w*|redlin\\w*|look(?:ing)? over|check\\w*)\\b)' +
+    '(?=.*\\b(?:dpa|msa|nda|order form|questionnaire|addendum|policy|template|document\\w*|paperwork)\\b)' +
+    '(?!.*\\b(?:breach\\w*|violat\\w*|damages|remed\\w*|options|action|proceed\\w*|claims?|court|dispute\\w*|liab\\w*|unlawful|illegal|complain\\w*|recover\\w*|rights)\\b)',
+);
+
 export const LEGAL_PHRASES: PhraseRule[] = [
-  p('lawyers?|attorneys?|solicitors?|legal counsel|our counsel|legal department|legal team|legal rights'),
-  p('legal action|legal review|lawsuit|sue|suing|litigation|in court|demand letter|cease and desist'),
-  p('breach of (?:the |our )?contract|(?:in )?violation of (?:the |our )?contract|data protection regulator'),
+  p(
+    '(?<!\\d[- ])(?:lawyers?|attorneys?|solicitors?)|legal counsel|our counsel|general counsel|legal department|legal team|legal rights',
+    true,
+    LEGAL_PAPERWORK,
+  ),
+  // "sue" only as a verb: "Hi Sue," is a person.
+  p(
+    'legal action|legal proceedings|legal review|lawsuit|(?<=\\b(?:to|will|would|could|can|and|we|i|going to|right to) )sue|sue(?= (?:you|your|them|the company)\\b)|suing|sued|litigation|in court|to court|small claims|demand letter|letter before action|cease and desist',
+  ),
+  p(
+    'breach of (?:the |our )?(?:contract|agreement|sla)|(?:in )?violation of (?:the |our )?contract|data protection (?:regulator|authority)|ombudsman|consumer protection',
+  ),
 ];
+
+/** Vendors customers leave for (CS, help-desk, CRM, HR and billing software). */
+const COMPETITOR_NAMES =
+  'zendesk|salesforce|hubspot|freshdesk|freshworks|intercom|gainsight|totango|churnzero|planhat|vitally|clientsuccess|servicenow|zoho|help scout|pipedrive|monday(?:\\.com)?|asana|workday|gusto|chargebee|recurly|dynamics|jira|notion|clickup|pendo|mixpanel|amplitude|kustomer|gorgias';
 
 /** What a customer cancels when revenue ends (not a reservation, a meeting or a flight). */
 const CONTRACT_OBJECT =
@@ -48,15 +85,21 @@ export const CHURN_PHRASES: PhraseRule[] = [
   p(
     `cancel(?:l?ing|l?ed)? (?:our|the|my|all|this)(?: [\\w-]+)? (?:${CONTRACT_OBJECT})|(?:${CONTRACT_OBJECT}) cancell?ation|request(?:ing)? (?:a |the )?cancell?ation`,
   ),
-  p('terminate|termination|end(?:ing)? our contract|want out of the contract|close our account'),
+  // Terminating the contract, not a process, a session or an employee.
+  p(
+    'terminat\\w* (?:the |our |this |my )?(?:contract|agreement|subscription|account|services?|relationship|msa)|(?:notice|letter) of termination|termination (?:notice|letter|date)|end(?:ing)? our contract|want out of the contract|close our account',
+  ),
   p('shut(?:ting)? down our account|turn off auto-renew|stop auto-renewal|non-renewal|wind down'),
   p('(?:will|would) not (?:be )?renew(?:ing)?|not be renewing|decided not to renew|do not renew', false),
-  // Switching *away*, not to another plan or billing period of ours ("moving to the Starter plan").
+  // Switching *away* to another vendor, not to another plan of ours, a new API version, an office
+  // or a feature ("moving to the Starter plan", "migrating to v2", "switching to SSO").
   p(
-    '(?:switching|moving|migrating) to(?! (?:a |the |an |our |your )?(?:[\\w-]+ )?(?:plan|tier|billing|package|edition|version|seats?|invoic\\w*)\\b)',
+    `(?:switch(?:ing)?|mov(?:e|ing)|migrat(?:e|ing)|go(?:ing)?) (?:over |back )?to (?:${COMPETITOR_NAMES}|(?:another|a different|a new|other|a cheaper|a competing) (?:vendor|provider|supplier|tool|platform|solution|system|product|crm|service)s?|a competitor)`,
   ),
   p(
-    'leave the platform|move to hubspot|done with you|look(?:ing)? (?:at|for|into) (?:an? )?alternatives?|evaluat\\w* (?:other|alternative) (?:options|vendors|providers|tools|platforms)',
+    'leave the platform|leaving (?:you|your platform)|done with you|look(?:ing)? (?:at|for|into) (?:an? )?alternatives?|evaluat\\w* (?:other|alternative) (?:options|vendors|providers|tools|platforms|solutions)|signed with (?:another|a different|' +
+      COMPETITOR_NAMES +
+      ')',
   ),
 ];
 
@@ -66,17 +109,19 @@ export const BILLING_PHRASES: PhraseRule[] = [
     'invoices?|invoiced|billing(?! (?:period|cycle|admin|administrator|contact|e-?mail|address|settings|page|tab|portal)\\b)|billed|charged|(?<!in |take )charges?(?! of\\b)|chargeback|overcharged?',
     false,
   ),
-  p(
-    'payments?|refund(?:ed|s)?|credit card|company card|credit note|vat|reimburse(?:d|ment)?|money back',
-    false,
-  ),
+  // A payment *feature* of the product ("the payment gateway integration") is not a billing matter.
+  p('payments?(?! (?:gateway|terminal|module|integration|provider|processor|widget|app|buttons?)\\b)', false),
+  p('refund(?:ed|s)?|credit card|company card|credit note|vat|reimburse(?:d|ment)?|money back', false),
 ];
 
 export const ESCALATION_PHRASES: PhraseRule[] = [
-  p('escalat(?:e|ed|es|ing|ion)|someone senior|your leadership|leadership team|your management'),
+  // Not the product's own escalation feature ("escalation policy", "escalation rules").
+  p(
+    'escalat(?:e|ed|es|ing|ion)(?! (?:polic(?:y|ies)|rules?|paths?|matrix|chains?|settings|workflows?|levels?|steps?|emails?|notifications?|timers?)\\b)|someone senior|your leadership|leadership team|your management',
+  ),
   // The vendor's leaders asked for, or the customer's own put in copy; "our CEO wants a plan" is not.
   p(
-    "your ceo|cc(?:'?ing|'?d|ed)? (?:our|my) ceo|(?:your|a) manager|supervisor|head of support|executive(?: sponsor| review)?",
+    "your ceo|cc(?:'?ing|'?d|ed)? (?:our|my) ceo|your manager|(?:speak|talk) (?:to|with) (?:a |your )?(?:manager|supervisor)|your supervisor|a supervisor|head of support|executive (?:sponsor|review|team)|your executives?",
   ),
   p(
     '(?:your|a) vp of [a-z]+|chief customer officer|your director|over your head|board-level|someone (?:more )?senior',

@@ -65,6 +65,18 @@ describe('local analyzer', () => {
     expect(flagNames('We will not be renewing next year')).toEqual(['churn_signal']);
   });
 
+  it('raises a flag only when the phrase means what the flag says', () => {
+    expect(flagNames('Hi Sue, could you resend the onboarding guide?')).toEqual([]);
+    expect(flagNames('If this goes on we will sue you.')).toEqual(['legal_language']);
+    expect(flagNames('Our legal team needs to review the DPA before we sign it.')).toEqual([]);
+    expect(flagNames('We are migrating to v2 of your API next week.')).toEqual([]);
+    expect(flagNames('We are switching to another provider at renewal.')).toEqual(['churn_signal']);
+    expect(flagNames('We are moving to Pipedrive in March.')).toEqual(['churn_signal']);
+    expect(flagNames('How do I terminate a stuck export job?')).toEqual([]);
+    expect(flagNames('How do I set up an escalation policy for night shifts?')).toEqual([]);
+    expect(flagNames('Does the payment gateway integration support Adyen?')).toEqual([]);
+  });
+
   it('shows the matched phrases for every flag', () => {
     const flags = keywordFlags(
       'our lawyers say this is a breach of contract; we want to cancel our contract, get a refund and escalate to your ceo',
@@ -94,6 +106,18 @@ describe('local analyzer', () => {
       cleanBody('Still broken.\n\nOn Tue, 4 Mar 2025 at 10:12, Support <s@x.example> wrote:\n> Thanks!'),
     ).toBe('Still broken.');
     expect(cleanBody('Still broken.\n--\nJo\n+1 555')).toBe('Still broken.');
+  });
+
+  it('drops a signature block without a sign-off line, and sign-offs with a name', () => {
+    // The sender's title and company ("… Payments", "… Legal Services") raised flags on their own.
+    const body =
+      "I'd like the name of whoever runs customer success.\n\nDaniel Okafor\nHead of Revenue Operations, Kestrel Payments";
+    expect(cleanBody(body)).toBe("I'd like the name of whoever runs customer success.");
+    expect(flagNames(cleanBody('Where is the export?\n\nAnna Ruiz\nWhitcombe Legal Services'))).toEqual([]);
+    expect(cleanBody('The sync failed.\nBest, Carla')).toBe('The sync failed.');
+    expect(cleanBody('Talk soon,\nPedro Alves')).toBe('');
+    // A short last line of the message itself stays.
+    expect(cleanBody('The app is down\n\nFix it now please')).toBe('The app is down\n\nFix it now please');
   });
 });
 
