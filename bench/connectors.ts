@@ -118,7 +118,7 @@ export async function runConnectors(): Promise<BenchResult> {
           unit: '/s',
           baseline,
           ratio: ratio(rate, baseline),
-          target: { on: 'ratio', op: '>=', limit: 0.5 },
+          target: { on: 'ratio', op: '>=', limit: 0.25 },
         },
         {
           key: 'backfill_no_subscribers_tickets_per_s',

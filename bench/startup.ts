@@ -5,13 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, onInterrupt, ratio, rssMb, sleep, type BenchResult } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Logs every channel/LLM SDK package the child resolves (bench/sdk-probe.mjs). */
+const PROBE = pathToFileURL(join(ROOT, 'bench', 'sdk-probe.mjs')).href;
 const POLL_MS = 50;
 const READY_TIMEOUT_MS = 60_000;
 const IDLE_MS = 3_000;
@@ -115,8 +118,14 @@ export async function runStartup(): Promise<BenchResult> {
     killed: false,
   };
   let started: Started | undefined;
+  let sdksIdle: string[] | null = null;
   try {
-    started = await spawnUntilReady(['bin/fincelo.js', 'start'], env, port, '/readyz');
+    started = await spawnUntilReady(
+      ['--import', PROBE, 'bin/fincelo.js', 'start'],
+      { ...env, FINCELO_SDK_PROBE: join(dataDir, 'sdks.txt') },
+      port,
+      '/readyz',
+    );
     if (started.readyMs === null) {
       notes.push(
         `fincelo did not become ready within ${READY_TIMEOUT_MS / 1000} s. Output:\n${started.output()}`,
@@ -124,6 +133,7 @@ export async function runStartup(): Promise<BenchResult> {
     } else {
       await sleep(IDLE_MS);
       appRss = rssMb(started.child.pid!);
+      sdksIdle = loadedSdks(join(dataDir, 'sdks.txt'));
     }
     shutdown = await stopChild(started.child, 'SIGTERM', SHUTDOWN_TARGET_MS);
   } finally {
@@ -132,6 +142,11 @@ export async function runStartup(): Promise<BenchResult> {
     rmSync(dataDir, { recursive: true, force: true });
     forgetDir();
   }
+  const all = await idleWithAllChannels();
+  notes.push(
+    `channel/LLM SDKs loaded, nothing configured: ${sdksIdle === null ? 'not measured' : sdksIdle.join(', ') || 'none'}`,
+    `all four channels configured (fake credentials, API URLs on a closed loopback port, nothing dialled): ${all.note}`,
+  );
   if (shutdown.killed) notes.push(`did not exit within ${SHUTDOWN_TARGET_MS / 1000} s of SIGTERM: killed`);
   else if (shutdown.code !== 0) notes.push(`exited with code ${shutdown.code} after SIGTERM (expected 0)`);
   notes.push(
@@ -162,7 +177,22 @@ export async function runStartup(): Promise<BenchResult> {
         unit: 'MB',
         baseline: baseRss.rss,
         ratio: ratio(appRss.rss, baseRss.rss),
-        target: { on: 'value', op: '<=', limit: 250 },
+        target: { on: 'value', op: '<=', limit: 200 },
+      },
+      {
+        key: 'idle_rss_all_channels_mb',
+        label: 'idle RSS, Slack + Teams + Google Chat + WhatsApp configured',
+        value: all.rss,
+        unit: 'MB',
+        baseline: appRss.rss,
+        ratio: ratio(all.rss, appRss.rss),
+      },
+      {
+        key: 'sdks_loaded_unconfigured',
+        label: 'channel/LLM SDK packages loaded with nothing configured',
+        value: sdksIdle === null ? null : sdksIdle.length,
+        unit: '',
+        target: { on: 'value', op: '==', limit: 0 },
       },
       {
         key: 'shutdown_ms',
@@ -185,5 +215,74 @@ function logMessage(line: string): string {
     );
   } catch {
     return line.slice(0, 200);
+  }
+}
+
+/** The distinct SDK packages the probe recorded. */
+function loadedSdks(file: string): string[] {
+  if (!existsSync(file)) return [];
+  return [...new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))].sort();
+}
+
+/**
+ * The same all-in-one start with Slack (bot token + signing secret), Teams (app id + password),
+ * Google Chat (a generated service-account key + audience) and WhatsApp (the four Cloud API
+ * settings) configured. The credentials are fake and every platform API URL points at a closed
+ * loopback port, so nothing leaves the machine; RSS after the same idle time.
+ */
+async function idleWithAllChannels(): Promise<{ rss: number | null; note: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fincelo-bench-channels-'));
+  const forgetDir = onInterrupt(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const closed = `http://127.0.0.1:${await freePort()}/`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serviceAccount = JSON.stringify({
+    type: 'service_account',
+    project_id: 'fincelo-bench',
+    private_key_id: 'bench',
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    client_email: 'bench@fincelo-bench.iam.gserviceaccount.com',
+    client_id: '1',
+    token_uri: `${closed}token`,
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FINCELO_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    FINCELO_DEMO: 'off',
+    LOG_LEVEL: 'warn',
+    FINCELO_SDK_PROBE: join(dataDir, 'sdks.txt'),
+    SLACK_BOT_TOKEN: 'xoxb-000-000-bench',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_API_URL: `${closed}api/`,
+    MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+    MICROSOFT_APP_PASSWORD: 'bench-password',
+    MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+    GOOGLE_CHAT_SERVICE_ACCOUNT_JSON: serviceAccount,
+    GOOGLE_CHAT_AUDIENCE: `http://127.0.0.1:${port}/gchat/events`,
+    GOOGLE_CHAT_API_URL: closed,
+    WHATSAPP_PHONE_NUMBER_ID: '1234567890',
+    WHATSAPP_ACCESS_TOKEN: 'EAAG-bench',
+    WHATSAPP_APP_SECRET: 'bench-app-secret',
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    WHATSAPP_API_URL: closed,
+  };
+  delete env.DATABASE_URL;
+  let started: Started | undefined;
+  try {
+    started = await spawnUntilReady(['--import', PROBE, 'bin/fincelo.js', 'start'], env, port, '/readyz');
+    if (started.readyMs === null)
+      return { rss: null, note: `did not become ready: ${started.output().slice(-300)}` };
+    await sleep(IDLE_MS);
+    const rss = rssMb(started.child.pid!).rss;
+    const sdks = loadedSdks(join(dataDir, 'sdks.txt'));
+    await stopChild(started.child, 'SIGTERM', SHUTDOWN_TARGET_MS);
+    return { rss, note: `SDKs loaded: ${sdks.join(', ') || 'none'}` };
+  } finally {
+    if (started && started.child.exitCode === null && started.child.signalCode === null)
+      started.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    forgetDir();
   }
 }

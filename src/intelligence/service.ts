@@ -10,7 +10,8 @@ import {
 } from '../engine/index.js';
 import { onTicketAnalysis, supportRiskReasons } from '../engine/support-risk.js';
 import { churnBand, computeChurnRisk, type ChurnFactor } from '../engine/churn.js';
-import { createLocalAnalyzer } from '../engine/analysis/local.js';
+import { createLocalAnalyzer, type LocalAnalyzer } from '../engine/analysis/local.js';
+import { threadedAnalyzer } from '../tickets/analysis-threads.js';
 import { CATEGORY_NAMES, type Analysis, type Analyzer, type Category } from '../engine/analysis/types.js';
 import { createAnalyzerFromEnv } from './llm-analyzer.js';
 import { defineBriefJobs } from '../brief/brief.js';
@@ -228,13 +229,20 @@ export async function customerIntelligenceLines(
 export const intelligenceFeature: AppFeature = {
   name: 'support-intelligence',
   async create(ctx: FeatureContext) {
-    const analyzer = await createAnalyzerFromEnv(ctx.config, ctx.log);
+    // The local analyzer scores large batches (a backfill's pages) on worker threads, off the
+    // event loop that fetches and stores the next page (issue 18); an LLM analyzer waits on I/O.
+    const chosen = await createAnalyzerFromEnv(ctx.config, ctx.log);
+    const threads = ctx.config.FINCELO_LLM_PROVIDER
+      ? null
+      : threadedAnalyzer(chosen as LocalAnalyzer, { log: ctx.log });
+    const analyzer = threads ?? chosen;
+    const close = async () => threads?.close();
     const intel = createIntelligence({ pool: ctx.database.pool, engine: ctx.engine, analyzer, log: ctx.log });
     ctx.tickets.onChanged(async (workspaceId, ids) => {
       const r = await intel.processTickets(workspaceId, ids);
       ctx.log.info({ workspaceId, analysed: r.analysed, alerts: r.alerts }, 'tickets analysed');
     });
-    if (!ctx.runsEngine) return {};
+    if (!ctx.runsEngine) return { close };
     // Usage readings and invoices change churn risk too; they arrive through the engine's ingest,
     // which has no subscriber hook, so churn risk is refreshed for every customer hourly.
     ctx.jobs.define(CHURN_REFRESH_JOB, async () => {
@@ -246,7 +254,7 @@ export const intelligenceFeature: AppFeature = {
       ...defineDigestJobs(ctx),
       { interval: '1 hour', job: CHURN_REFRESH_JOB },
     ];
-    return { every };
+    return { every, close };
   },
 };
 

@@ -41,13 +41,18 @@ export interface UpsertResult {
   unchanged: string[];
 }
 
-const COLS = 16;
+/** Tickets per statement: a helpdesk page (Zendesk's export pages hold 1,000). */
+const CHUNK = 1000;
 
 /**
- * Stores tickets by (workspace, source, external id) in one statement. A newer `updatedAt` wins;
- * the same or an older version changes nothing (a poll and a webhook delivering the same ticket,
- * or a replay). Each ticket is matched to a customer: by the organisation's external id, else its
- * name (case-insensitive), else the requester's email domain against the customers' domains.
+ * Stores tickets by (workspace, source, external id): one statement per 1,000 tickets, the rows
+ * passed as one array per column (`unnest`), so the statement text and its parameter count do not
+ * grow with the batch. A newer `updatedAt` wins; the same or an older version changes nothing (a
+ * poll and a webhook delivering the same ticket, or a replay). Each ticket is matched to a
+ * customer: by the organisation's external id, else its name (case-insensitive), else the
+ * requester's email domain against the customers' domains — the workspace's customers are read
+ * once per statement and joined (hash joins), not looked up row by row. Several customers
+ * sharing a name or domain: the one with the lowest id wins (before: an arbitrary one).
  */
 export async function upsertTickets(
   db: pg.Pool | pg.PoolClient,
@@ -61,49 +66,34 @@ export async function upsertTickets(
   const byId = new Map<string, NormalizedTicket>();
   for (const t of tickets) byId.set(t.externalId, t);
   const batch = [...byId.values()];
-  for (let i = 0; i < batch.length; i += 500) {
-    const chunk = batch.slice(i, i + 500);
-    const params: unknown[] = [workspaceId];
-    const rows = chunk.map((t, j) => {
-      const b = 1 + j * COLS;
-      params.push(
-        source.sourceKey,
-        source.connectorId ?? null,
-        source.csvImportId ?? null,
-        t.externalId,
-        t.subject ?? '',
-        t.body ?? '',
-        t.status ?? null,
-        t.priority ?? null,
-        t.requesterEmail?.toLowerCase() ?? null,
-        t.organization ?? null,
-        t.url ?? null,
-        t.createdAt ?? null,
-        t.updatedAt ?? null,
-        t.raw === undefined ? null : JSON.stringify(t.raw),
-        t.organizationExternalId ?? null,
-        emailDomain(t.requesterEmail),
-      );
-      const p = (k: number) => `$${b + k}`;
-      return `(${p(1)},${p(2)}::uuid,${p(3)}::uuid,${p(4)},${p(5)},${p(6)},${p(7)},${p(8)},${p(9)},${p(10)},${p(11)},${p(12)}::timestamptz,${p(13)}::timestamptz,${p(14)}::jsonb,${p(15)},${p(16)})`;
-    });
+  for (let i = 0; i < batch.length; i += CHUNK) {
+    const chunk = batch.slice(i, i + CHUNK);
+    const col = <T>(f: (t: NormalizedTicket) => T) => chunk.map(f);
     const r = await db.query(
-      `WITH input (source_key, connector_id, csv_import_id, external_id, subject, body, status, priority,
-                   requester_email, organization, url, created_at, updated_at, raw, org_external_id, email_domain)
-         AS (VALUES ${rows.join(',')}),
-       matched AS (
-         SELECT i.*, COALESCE(
-           (SELECT c.id FROM customers c WHERE c.workspace_id = $1 AND i.org_external_id IS NOT NULL
-              AND c.external_id = i.org_external_id LIMIT 1),
-           (SELECT c.id FROM customers c WHERE c.workspace_id = $1 AND i.organization IS NOT NULL
-              AND lower(c.name) = lower(i.organization) LIMIT 1),
-           (SELECT c.id FROM customers c WHERE c.workspace_id = $1 AND i.email_domain IS NOT NULL
-              AND c.domains @> jsonb_build_array(i.email_domain) LIMIT 1)) AS customer_id
-         FROM input i)
+      `WITH input AS (
+         SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+           $12::text[], $13::timestamptz[], $14::timestamptz[], $15::jsonb[], $16::text[], $17::text[])
+           AS i(external_id, subject, body, status, priority, requester_email, organization, url, created_at,
+                updated_at, raw, org_external_id, email_domain)),
+       by_ext AS (
+         SELECT DISTINCT ON (external_id) external_id, id FROM customers
+          WHERE workspace_id = $1 ORDER BY external_id, id),
+       by_name AS (
+         SELECT DISTINCT ON (lower(name)) lower(name) AS name, id FROM customers
+          WHERE workspace_id = $1 ORDER BY lower(name), id),
+       by_domain AS (
+         SELECT DISTINCT ON (d.domain) d.domain, c.id FROM customers c
+          CROSS JOIN LATERAL jsonb_array_elements_text(
+            CASE WHEN jsonb_typeof(c.domains) = 'array' THEN c.domains ELSE '[]'::jsonb END) AS d(domain)
+          WHERE c.workspace_id = $1 ORDER BY d.domain, c.id)
        INSERT INTO tickets AS t (workspace_id, source_key, connector_id, csv_import_id, external_id, customer_id,
          subject, body, status, priority, requester_email, organization, url, source_created_at, source_updated_at, raw)
-       SELECT $1, source_key, connector_id, csv_import_id, external_id, customer_id, subject, body, status, priority,
-         requester_email, organization, url, created_at, updated_at, raw FROM matched
+       SELECT $1, $2, $3::uuid, $4::uuid, i.external_id, COALESCE(e.id, n.id, d.id), i.subject, i.body, i.status,
+         i.priority, i.requester_email, i.organization, i.url, i.created_at, i.updated_at, i.raw
+         FROM input i
+         LEFT JOIN by_ext e ON e.external_id = i.org_external_id
+         LEFT JOIN by_name n ON n.name = lower(i.organization)
+         LEFT JOIN by_domain d ON d.domain = i.email_domain
        ON CONFLICT (workspace_id, source_key, external_id) DO UPDATE SET
          connector_id = EXCLUDED.connector_id, csv_import_id = COALESCE(EXCLUDED.csv_import_id, t.csv_import_id),
          customer_id = COALESCE(EXCLUDED.customer_id, t.customer_id), subject = EXCLUDED.subject, body = EXCLUDED.body,
@@ -115,7 +105,25 @@ export async function upsertTickets(
           OR (EXCLUDED.source_updated_at IS NULL AND t.source_updated_at IS NULL
               AND (t.subject, t.body, t.status) IS DISTINCT FROM (EXCLUDED.subject, EXCLUDED.body, EXCLUDED.status))
        RETURNING t.id, t.external_id, (xmax = 0) AS inserted`,
-      params,
+      [
+        workspaceId,
+        source.sourceKey,
+        source.connectorId ?? null,
+        source.csvImportId ?? null,
+        col((t) => t.externalId),
+        col((t) => t.subject ?? ''),
+        col((t) => t.body ?? ''),
+        col((t) => t.status ?? null),
+        col((t) => t.priority ?? null),
+        col((t) => t.requesterEmail?.toLowerCase() ?? null),
+        col((t) => t.organization ?? null),
+        col((t) => t.url ?? null),
+        col((t) => validDate(t.createdAt)),
+        col((t) => validDate(t.updatedAt)),
+        col((t) => (t.raw === undefined ? null : JSON.stringify(t.raw))),
+        col((t) => t.organizationExternalId ?? null),
+        col((t) => emailDomain(t.requesterEmail)),
+      ],
     );
     const touched = new Set<string>();
     for (const row of r.rows as { id: string; external_id: string; inserted: boolean }[]) {
@@ -125,6 +133,26 @@ export async function upsertTickets(
     for (const t of chunk) if (!touched.has(t.externalId)) out.unchanged.push(t.externalId);
   }
   return out;
+}
+
+/** ISO text for a timestamptz[] element (node-postgres sends Dates in arrays as local-time text). */
+const validDate = (d: Date | null | undefined): string | null =>
+  d && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
+
+/** Ids of stored tickets by their external ids within one source. */
+export async function ticketIdsByExternalId(
+  db: pg.Pool | pg.PoolClient,
+  workspaceId: string,
+  source: TicketSource,
+  externalIds: string[],
+): Promise<string[]> {
+  if (externalIds.length === 0) return [];
+  return (
+    await db.query<{ id: string }>(
+      'SELECT id FROM tickets WHERE workspace_id = $1 AND source_key = $2 AND external_id = ANY($3::text[])',
+      [workspaceId, source.sourceKey, externalIds],
+    )
+  ).rows.map((r) => r.id);
 }
 
 function emailDomain(email: string | null | undefined): string | null {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Cipher } from '../../store/crypto.js';
-import type { TicketPipeline } from '../../tickets/pipeline.js';
+import type { StoredBatch, TicketPipeline } from '../../tickets/pipeline.js';
 import type { ConnectorPlatform, Cursor, PlatformContext } from '../types.js';
 import { ConnectorError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
@@ -15,6 +15,7 @@ import {
   type SyncState,
 } from './repo.js';
 import {
+  addTicketsSeen,
   claimConnectorSync,
   failConnectorSync,
   finishConnectorSync,
@@ -28,6 +29,11 @@ export const LOOKBACK_MS = 2 * 60_000;
 export const DEFAULT_LEASE_MS = 10 * 60_000;
 /** A first sync tells the admin how far it got every this many tickets. */
 export const PROGRESS_EVERY = 5000;
+/**
+ * Pages a run may have stored beyond its saved cursor without handing them to the subscribers:
+ * the page being handed on and the page stored meanwhile (see the loop in runSync).
+ */
+export const REDELIVER_PAGES = 2;
 
 export interface SyncDeps {
   pool: pg.Pool;
@@ -154,6 +160,51 @@ export async function runSync(
     return out;
   };
 
+  let handing: Promise<boolean> | null = null; // page N−1: subscribers, then its cursor; false = lease lost
+  const lostLease = () => {
+    // Another run took over after our lease ran out: it resumes from our last saved page.
+    out.result = 'lost_lease';
+    return out;
+  };
+  /** A stored page: its subscribers, then its cursor, progress and the page callback. */
+  const finishPage = async (
+    tickets: number,
+    batch: StoredBatch,
+    next: SyncState,
+    pageCursor: Cursor | null,
+  ): Promise<boolean> => {
+    await deps.tickets.handOn(c.workspaceId, batch);
+    out.pages++;
+    out.fetched += tickets;
+    const at = now();
+    const saved = await saveSyncPage(deps.pool, [
+      c.id,
+      owner,
+      JSON.stringify(next),
+      0, // tickets_seen: added when the page was stored
+      JSON.stringify({
+        pages: out.pages,
+        fetched: out.fetched,
+        changed: out.inserted + out.updated,
+        leaseUntil: new Date(at.getTime() + leaseMs).toISOString(),
+      }),
+    ]);
+    if (!saved.rows[0]) return false;
+    // Long backfills report progress in chat every PROGRESS_EVERY tickets.
+    if (
+      !incremental &&
+      Math.floor(out.fetched / PROGRESS_EVERY) > Math.floor((out.fetched - tickets) / PROGRESS_EVERY)
+    )
+      await deps
+        .notify?.(
+          c,
+          `⏳ ${c.name}: first sync in progress — ${out.fetched.toLocaleString('en')} tickets so far.`,
+        )
+        .catch(() => undefined);
+    await opts.afterPage?.({ pages: out.pages, fetched: out.fetched, cursor: pageCursor });
+    return true;
+  };
+
   try {
     if (!platform) throw new ConnectorError(`Unknown platform ${c.platform}.`, 'config');
     const since =
@@ -172,28 +223,34 @@ export async function runSync(
       return p;
     };
     let pending = fetchPage(cursor);
+    // Three stages overlap: page N+1 is fetched and page N stored while the subscribers (the
+    // analysis) work on page N−1; a page's cursor is saved only once that page is stored and its
+    // subscribers are done, pages in order. So at most REDELIVER_PAGES pages after the saved cursor
+    // can be stored without having been handed on when a run stops; a resumed run hands the
+    // unchanged tickets of its first REDELIVER_PAGES pages on as well (see TicketPipeline.store).
+    let redeliver = resuming ? REDELIVER_PAGES : 0;
     for (;;) {
       const page = await pending;
-      // Fetch the next page while this one is stored: the cursor is still persisted only after
-      // the store, so a crash re-fetches, never skips.
-      if (!page.done && JSON.stringify(page.cursor) !== JSON.stringify(cursor))
-        pending = fetchPage(page.cursor);
-      const stored = await deps.tickets.ingest(
-        c.workspaceId,
-        { sourceKey: c.id, connectorId: c.id },
-        page.tickets,
-      );
-      out.pages++;
-      out.fetched += page.tickets.length;
-      out.inserted += stored.inserted.length;
-      out.updated += stored.updated.length;
-      out.unchanged += stored.unchanged.length;
-      for (const t of page.tickets) highWater = maxDate(highWater, t.updatedAt);
       if (!page.done && JSON.stringify(page.cursor) === JSON.stringify(cursor))
         throw new ConnectorError(
           'The helpdesk returned the same page twice; the sync stopped to avoid a loop.',
           'bad_response',
         );
+      // Fetch the next page while this one is stored.
+      if (!page.done) pending = fetchPage(page.cursor);
+      const batch = await deps.tickets.store(
+        c.workspaceId,
+        { sourceKey: c.id, connectorId: c.id },
+        page.tickets,
+        { redelivered: redeliver-- > 0 },
+      );
+      // Counted as stored, not as cursored: a page stored past a stopped run's cursor comes back
+      // unchanged in the resumed run, and its tickets must still be counted once.
+      if (batch.inserted.length) await addTicketsSeen(deps.pool, [c.id, batch.inserted.length]);
+      out.inserted += batch.inserted.length;
+      out.updated += batch.updated.length;
+      out.unchanged += batch.unchanged.length;
+      for (const t of page.tickets) highWater = maxDate(highWater, t.updatedAt);
       const next: SyncState = page.done
         ? { highWater, page: null, runSince: null, backfilled: true }
         : {
@@ -202,44 +259,13 @@ export async function runSync(
             runSince: since.toISOString(),
             backfilled: state.backfilled ?? false,
           };
-      const at = now();
-      const saved = await saveSyncPage(deps.pool, [
-        c.id,
-        owner,
-        JSON.stringify(next),
-        stored.inserted.length,
-        JSON.stringify({
-          pages: out.pages,
-          fetched: out.fetched,
-          changed: out.inserted + out.updated,
-          leaseUntil: new Date(at.getTime() + leaseMs).toISOString(),
-        }),
-      ]);
-      if (!saved.rows[0]) {
-        // Another run took over after our lease ran out: it resumes from our last saved page.
-        out.result = 'lost_lease';
-        return out;
-      }
       cursor = page.cursor;
-      // Long backfills report progress in chat every PROGRESS_EVERY tickets.
-      if (
-        !incremental &&
-        Math.floor(out.fetched / PROGRESS_EVERY) >
-          Math.floor((out.fetched - page.tickets.length) / PROGRESS_EVERY)
-      )
-        await deps
-          .notify?.(
-            c,
-            `⏳ ${c.name}: first sync in progress — ${out.fetched.toLocaleString('en')} tickets so far.`,
-          )
-          .catch(() => undefined);
-      await opts.afterPage?.({
-        pages: out.pages,
-        fetched: out.fetched,
-        cursor: page.done ? null : page.cursor,
-      });
+      if (handing && !(await handing)) return lostLease();
+      handing = finishPage(page.tickets.length, batch, next, page.done ? null : page.cursor);
+      handing.catch(() => undefined); // awaited below
       if (page.done) break;
     }
+    if (!(await handing)) return lostLease();
     const at = now();
     const done = await finishConnectorSync(deps.pool, [
       c.id,
@@ -271,6 +297,8 @@ export async function runSync(
         .catch(() => undefined);
     return out;
   } catch (err) {
+    // A page still being handed on finishes first (its cursor may still be saved: it was stored).
+    await handing?.catch(() => undefined);
     return fail(err);
   }
 }
