@@ -136,7 +136,7 @@ export function createSettingsForms(deps: { pool: pg.Pool }) {
           label: 'Snooze length',
           type: 'text',
           value: s.snooze,
-          hint: 'e.g. 24h (default): Snooze for a time; the API also snoozes until the next business morning, the customer replies, or paid',
+          hint: 'e.g. 24h (default): the card’s “For …” snooze; its other choices wait for the next business morning, the customer’s reply, or payment',
         },
         {
           id: 'deliveryExpiry',
