@@ -68,18 +68,25 @@ describe('settings over WhatsApp', () => {
     await w.listReply('admin-1', row(last(), 'CSM'), last().id); // role
     await w.text('admin-1', 'skip'); // manager: optional
     await w.text('admin-1', 'keep'); // time zone
+    // The escalation-policy fields (issue 20) are optional: working hours, quiet windows,
+    // fallback channel, fallback delay.
+    for (let i = 0; i < 4; i++) await w.text('admin-1', 'skip');
     // The email was refused: asked again with the reason, then saved.
     expect(sentText(last())).toContain('not an email');
     await w.text('admin-1', 'jo@test.example');
     await w.listReply('admin-1', row(last(), 'CSM'), last().id);
     await w.text('admin-1', 'skip');
     await w.text('admin-1', 'keep');
+    await w.text('admin-1', 'Mon-Fri 08:00-16:00'); // working hours
+    for (let i = 0; i < 3; i++) await w.text('admin-1', 'skip');
     expect(sentText(last())).toContain('Saved Jo New');
     const jo = await w.app.database.pool.query(
-      `SELECT email, role FROM people WHERE workspace_id = $1 AND external_id = 'csm-9'`,
+      `SELECT email, role, working_hours FROM people WHERE workspace_id = $1 AND external_id = 'csm-9'`,
       [w.team.workspaceId],
     );
-    expect(jo.rows).toEqual([{ email: 'jo@test.example', role: 'csm' }]);
+    expect(jo.rows).toEqual([
+      { email: 'jo@test.example', role: 'csm', working_hours: 'Mon-Fri 08:00-16:00' },
+    ]);
   });
 
   it('cancel ends the dialog', async () => {
