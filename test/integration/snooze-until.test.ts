@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../src/app.js';
-import { signGenericWebhook } from '../../src/connectors/webhook/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually, seedTeam, startTestApp } from '../helpers/app.js';
+import { ticketWebhook, type TicketWebhook } from '../helpers/ticket-webhook.js';
 
 let db: TestDatabase;
 let app: RunningApp;
 let team: Awaited<ReturnType<typeof seedTeam>>;
-let connectorId: string;
+let webhook: TicketWebhook;
 const SECRET = 'whsec-snooze-0123456789abcdef';
 
 beforeAll(async () => {
@@ -25,45 +25,14 @@ beforeAll(async () => {
       { role: 'csm_manager', after: '1h' },
     ],
   });
-  const r = await team.api.post('/api/v1/connectors', {
-    platform: 'webhook',
-    credentials: {},
-    syncMode: 'webhook',
-    webhookSecret: SECRET,
-  });
-  expect(r.status).toBe(201);
-  connectorId = r.body.id;
+  webhook = await ticketWebhook(app.url, team.api, SECRET);
 }, 120_000);
 afterAll(async () => {
   await app?.close();
   await db?.drop();
 });
 
-async function ticket(id: string, organizationId: string) {
-  const now = new Date().toISOString();
-  const raw = JSON.stringify({
-    deliveryId: `d-${id}`,
-    tickets: [
-      {
-        id,
-        subject: 'Question about our plan',
-        body: 'Hello, thanks for reaching out. We will look at the seats next week. Kind regards.',
-        organizationId,
-        createdAt: now,
-        updatedAt: now,
-      },
-    ],
-  });
-  const res = await fetch(`${app.url}/api/webhooks/tickets?connectorId=${connectorId}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...signGenericWebhook(SECRET, raw, Math.floor(Date.now() / 1000)),
-    },
-    body: raw,
-  });
-  return res.status;
-}
+const ticket = (id: string, organizationId: string) => webhook.ticket(id, organizationId);
 
 const alertOf = async (id: string) => (await team.api.get(`/api/v1/alerts/${id}`)).body;
 const snooze = (id: string, until: string, actor = 'csm-1') =>
