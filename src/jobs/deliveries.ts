@@ -82,14 +82,16 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       const existing = await o.repo.thread(r.alertId, conv.id);
       if (existing?.rootMessageId) {
         // The chain reached this channel before (a reassign restarted it): one thread, updated.
-        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, null));
+        if (r.intro) await o.repo.setThreadIntro(existing.id, r.intro);
+        const intro = r.intro ?? existing.intro;
+        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, null, intro));
         if (r.intro) await o.gateway.postReply(conv, existing.rootMessageId, r.intro);
         return;
       }
       const msg = await o.renderCard(r.alertId, { intro: r.intro ?? null, viewer: null, channel });
       if (!msg) return;
       const { messageId } = await o.gateway.postCard(conv, msg);
-      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId);
+      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId, r.intro ?? null);
       return;
     }
     if (r.kind === 'post_card' || r.kind === 'notice' || r.kind === 'card') {
@@ -113,12 +115,14 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       const existing = await o.repo.thread(r.alertId, conv.id);
       if (existing?.rootMessageId) {
         // Already has this alert in this conversation: keep one root, update it, reply in its thread.
-        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, person));
+        if (r.intro) await o.repo.setThreadIntro(existing.id, r.intro);
+        const intro = r.intro ?? existing.intro;
+        await o.gateway.updateCard(conv, existing.rootMessageId, await renderFor(r.alertId, person, intro));
         if (r.intro) await o.gateway.postReply(conv, existing.rootMessageId, r.intro);
         return;
       }
       const { messageId } = await o.gateway.postCard(conv, msg);
-      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId);
+      await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId, r.intro ?? null);
       return;
     }
     for (const t of await o.repo.threads(r.alertId, channel)) {
@@ -129,10 +133,11 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         const viewer = t.personId ? await o.repo.person(t.personId) : null;
         // A thread in a team conversation (role channel) has no person: rendered for the workspace.
         if (!viewer && t.personId) continue;
+        // The card keeps the line it was sent with (who escalated it to this person, and why).
         await o.gateway.updateCard(
           t.conversation,
           t.rootMessageId,
-          await renderFor(r.alertId, viewer),
+          await renderFor(r.alertId, viewer, t.intro),
           r.quiet ? { quiet: true } : undefined,
         );
       }
@@ -144,8 +149,12 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
     }
   }
 
-  async function renderFor(alertId: string, viewer: Person | null): Promise<CardMessage> {
-    const msg = await o.renderCard(alertId, { viewer, channel });
+  async function renderFor(
+    alertId: string,
+    viewer: Person | null,
+    intro: string | null = null,
+  ): Promise<CardMessage> {
+    const msg = await o.renderCard(alertId, { viewer, channel, intro });
     if (!msg) throw new PermanentDeliveryError('alert no longer exists');
     return msg;
   }

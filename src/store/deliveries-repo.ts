@@ -26,6 +26,8 @@ export interface ThreadRow {
   conversation: ConversationRef;
   rootMessageId: string | null;
   personId: string | null;
+  /** The line the card was first sent with ("Sam escalated this alert to you now: …"), kept on updates. */
+  intro: string | null;
 }
 
 /**
@@ -251,7 +253,7 @@ export function createDeliveriesRepo(pool: pg.Pool) {
     async threads(alertId: string, channel: Channel): Promise<ThreadRow[]> {
       const rows = (
         await pool.query(
-          `SELECT t.id, t.root_message_id, c.id AS conv_id, c.external_id, c.reference, c.person_id FROM alert_threads t
+          `SELECT t.id, t.root_message_id, t.intro, c.id AS conv_id, c.external_id, c.reference, c.person_id FROM alert_threads t
            JOIN conversations c ON c.id = t.conversation_id WHERE t.alert_id = $1 AND t.channel = $2 ORDER BY t.created_at`,
           [alertId, channel],
         )
@@ -260,6 +262,7 @@ export function createDeliveriesRepo(pool: pg.Pool) {
         id: r.id,
         rootMessageId: r.root_message_id,
         personId: r.person_id,
+        intro: r.intro ?? null,
         conversation: {
           id: r.conv_id,
           externalId: r.external_id,
@@ -271,14 +274,18 @@ export function createDeliveriesRepo(pool: pg.Pool) {
     async thread(
       alertId: string,
       conversationId: string,
-    ): Promise<{ id: string; rootMessageId: string | null } | null> {
+    ): Promise<{ id: string; rootMessageId: string | null; intro: string | null } | null> {
       const r = (
         await pool.query(
-          'SELECT id, root_message_id FROM alert_threads WHERE alert_id = $1 AND conversation_id = $2',
+          'SELECT id, root_message_id, intro FROM alert_threads WHERE alert_id = $1 AND conversation_id = $2',
           [alertId, conversationId],
         )
       ).rows[0];
-      return r ? { id: r.id, rootMessageId: r.root_message_id } : null;
+      return r ? { id: r.id, rootMessageId: r.root_message_id, intro: r.intro ?? null } : null;
+    },
+    /** A newer intro for a thread that already exists (the chain reached this person again). */
+    async setThreadIntro(threadId: string, intro: string): Promise<void> {
+      await pool.query('UPDATE alert_threads SET intro = $2 WHERE id = $1', [threadId, intro]);
     },
     async saveThread(
       workspaceId: string,
@@ -286,11 +293,12 @@ export function createDeliveriesRepo(pool: pg.Pool) {
       channel: Channel,
       conversationId: string,
       rootMessageId: string,
+      intro: string | null = null,
     ): Promise<void> {
       await pool.query(
-        `INSERT INTO alert_threads (workspace_id, alert_id, channel, conversation_id, root_message_id) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (alert_id, conversation_id) DO UPDATE SET root_message_id = EXCLUDED.root_message_id`,
-        [workspaceId, alertId, channel, conversationId, rootMessageId],
+        `INSERT INTO alert_threads (workspace_id, alert_id, channel, conversation_id, root_message_id, intro) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (alert_id, conversation_id) DO UPDATE SET root_message_id = EXCLUDED.root_message_id, intro = EXCLUDED.intro`,
+        [workspaceId, alertId, channel, conversationId, rootMessageId, intro],
       );
     },
     async recordFailure(

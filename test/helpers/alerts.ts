@@ -1,6 +1,6 @@
 /**
  * The alert steps the escalation tests share: raise a usage alert through the API and return its
- * id, read its timeline, and run its timer as the timer job does (after moving an injected clock).
+ * id, read its timeline, wait for the delivery queue, and run its timer as the timer job does (after moving an injected clock).
  */
 import { expect } from '@jest/globals';
 import type { RunningApp } from '../../src/app.js';
@@ -30,6 +30,27 @@ export async function raiseUsage(api: Api, customerExternalId: string, used = 95
 
 export async function alertTimeline(api: Api, id: string): Promise<TimelineEvent[]> {
   return (await api.get(`/api/v1/alerts/${id}`)).body.timeline as TimelineEvent[];
+}
+
+/**
+ * Waits until the workspace's delivery queue is empty, so "no card" means none was sent, not none
+ * yet. Generous: under a loaded CI machine a few deliveries can take seconds.
+ */
+export async function deliveriesDrained(
+  app: RunningApp,
+  workspaceId: string,
+  waitMs = 30_000,
+): Promise<void> {
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    const r = await app.database.pool.query(
+      `SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND status IN ('pending', 'sending')`,
+      [workspaceId],
+    );
+    if ((r.rows[0] as { n: number }).n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`deliveries not drained within ${waitMs} ms`);
 }
 
 /** Runs the alert's current timer now: 'ran', or 'stale' when it is not due or was replaced. */

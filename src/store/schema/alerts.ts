@@ -144,6 +144,8 @@ export const alertThreads = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     rootMessageId: text('root_message_id'),
+    /** The intro the card was sent with; card updates keep it (migration 0020). */
+    intro: text('intro'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('alert_threads_uq').on(t.alertId, t.conversationId)],

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { seedTeam, sleep, startTestApp } from '../../helpers/app.js';
-import { raiseUsage } from '../../helpers/alerts.js';
+import { seedTeam, startTestApp } from '../../helpers/app.js';
+import { raiseUsage, deliveriesDrained } from '../../helpers/alerts.js';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -25,17 +25,7 @@ const cardsFor = async (p: string, customer: string) =>
   (await messages(p)).filter(
     (m) => m.threadRootId === null && m.card && JSON.stringify(m.card).includes(customer),
   );
-async function drained(): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const r = await app.database.pool.query(
-      `SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND status IN ('pending', 'sending')`,
-      [team.workspaceId],
-    );
-    if ((r.rows[0] as { n: number }).n === 0) return;
-    await sleep(100);
-  }
-  throw new Error('deliveries not drained');
-}
+const drained = () => deliveriesDrained(app, team.workspaceId);
 const alertOf = async (id: string) => (await team.api.get(`/api/v1/alerts/${id}`)).body;
 const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);
 const act = (id: string, body: Record<string, unknown>) =>

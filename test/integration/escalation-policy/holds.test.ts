@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningApp } from '../../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { seedTeam, sleep, startTestApp } from '../../helpers/app.js';
-import { raiseUsage, alertTimeline, fireAlertTimer } from '../../helpers/alerts.js';
+import { seedTeam, startTestApp } from '../../helpers/app.js';
+import { raiseUsage, alertTimeline, fireAlertTimer, deliveriesDrained } from '../../helpers/alerts.js';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -29,18 +29,7 @@ async function cards(personExt: string, customer: string): Promise<PgMessage[]> 
     (m) => m.threadRootId === null && m.card && JSON.stringify(m.card).includes(customer),
   );
 }
-/** Waits until the delivery queue is empty, so "no card" means none was sent, not none yet. */
-async function drained(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const r = await app.database.pool.query(
-      `SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND status IN ('pending', 'sending')`,
-      [team.workspaceId],
-    );
-    if ((r.rows[0] as { n: number }).n === 0) return;
-    await sleep(100);
-  }
-  throw new Error('deliveries not drained');
-}
+const drained = () => deliveriesDrained(app, team.workspaceId);
 const fireTimer = (alertId: string) => fireAlertTimer(app, alertId);
 const timeline = (id: string) => alertTimeline(team.api, id);
 const raise = (customerExternalId: string) => raiseUsage(team.api, customerExternalId);

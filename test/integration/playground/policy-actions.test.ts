@@ -112,6 +112,15 @@ describe('Escalate now from a playground card', () => {
     expect((alert.timeline as { kind: string }[]).filter((e) => e.kind === 'escalated_now')).toHaveLength(1);
     expect(await cardsFor('mgr-1', alertId)).toHaveLength(1);
     expect(await cardsFor('vp-1', alertId)).toHaveLength(0);
+
+    // Her card is updated in place when the alert changes, and still says who escalated it and why.
+    expect((await click('mgr-1', dana.card, 'acknowledge')).status).toBe(200);
+    const acked = await eventually(async () => {
+      const c = JSON.stringify((await cardsFor('mgr-1', alertId))[0]?.card);
+      return c.includes('Acknowledged') ? c : undefined;
+    }, WAIT);
+    expect(acked).toContain('Sam CSM escalated this alert to you now');
+    expect(acked).toContain('Customer threatens to churn');
   });
 });
 
