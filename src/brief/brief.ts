@@ -90,6 +90,7 @@ export async function buildBrief(
     usage_threshold: 'Usage',
     collections: 'Collections',
     support_risk: 'Support risk',
+    feed_stale: 'Data feed silent',
   };
   return {
     title: `☀️ CFO Morning Brief — ${today}`,

@@ -46,6 +46,7 @@ const TYPE_LABEL: Record<string, string> = {
   usage_threshold: 'Usage',
   collections: 'Collections',
   support_risk: 'Support risk',
+  feed_stale: 'Data feed silent',
 };
 const ROLE_LABEL: Record<string, string> = {
   csm: 'CSM',

@@ -40,6 +40,16 @@ export interface ChannelGateway {
     opts?: { quiet?: boolean },
   ): Promise<void>;
   postReply(conv: ConversationRef, rootMessageId: string, text: string): Promise<{ messageId: string }>;
+  /**
+   * An update and the reply saying what happened, as one message (a channel that cannot edit in
+   * place and bills every message: WhatsApp). Absent: `updateCard`, then `postReply`.
+   */
+  updateCardWithReply?(
+    conv: ConversationRef,
+    messageId: string,
+    msg: CardMessage,
+    text: string,
+  ): Promise<void>;
   postText(conv: ConversationRef, text: string): Promise<{ messageId: string }>;
   /**
    * A team conversation named by its platform id (a role channel step, issue 20 item 6): what to

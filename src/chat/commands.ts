@@ -162,15 +162,19 @@ export function createCommands(deps: { pool: pg.Pool; engine: EngineDeps }) {
       usage_threshold: 'Usage',
       collections: 'Collections',
       support_risk: 'Support risk',
+      feed_stale: 'Data feed silent',
     } as Record<string, string>;
-    const customers = [...new Set(rows.map((r) => String(r.customer)))];
+    // Bulk actions are per customer: a workspace-level alert (a silent data feed) has none.
+    const customers = [...new Set(rows.filter((r) => !r.workspace_level).map((r) => String(r.customer)))];
     return [
       `Your open alerts (${rows.length}):`,
       ...rows.map(
         (r) =>
           `• ${r.customer} — ${label[r.type] ?? r.type} — ${r.status} (alert ${String(r.id).slice(0, 8)})`,
       ),
-      `All of one customer's at once: \`ack all ${customers[0]}\` or \`resolve all ${customers[0]}\`.`,
+      ...(customers.length
+        ? [`All of one customer's at once: \`ack all ${customers[0]}\` or \`resolve all ${customers[0]}\`.`]
+        : []),
     ].join('\n');
   }
 

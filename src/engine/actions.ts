@@ -1,4 +1,4 @@
-import { enqueueFor, fanOut, stepDueAt } from './alerts.js';
+import { enqueueFor, fanOut, fanOutUpdate, stepDueAt } from './alerts.js';
 import { inTransaction, type AfterCommit, type EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
 import { durationSetting, effectiveSettings } from './settings.js';
@@ -160,8 +160,7 @@ export async function update(ctx: Ctx, patch: Parameters<EngineTx['updateAlert']
 }
 
 export async function announce(ctx: Ctx, alert: Alert, text: string): Promise<void> {
-  await fanOut(ctx.deps, ctx.tx, ctx.after, alert, { kind: 'reply_all', alertId: alert.id, text });
-  await fanOut(ctx.deps, ctx.tx, ctx.after, alert, { kind: 'update_cards', alertId: alert.id });
+  await fanOutUpdate(ctx.deps, ctx.tx, ctx.after, alert, text);
 }
 
 export const conflict = (): ActionResult =>
@@ -391,12 +390,7 @@ export async function autoResolveInTx(
     channel: 'system',
     details: { reason },
   });
-  await fanOut(deps, tx, after, updated, {
-    kind: 'reply_all',
-    alertId: alert.id,
-    text: `✔️ Resolved automatically: ${reason}.`,
-  });
-  await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: alert.id });
+  await fanOutUpdate(deps, tx, after, updated, `✔️ Resolved automatically: ${reason}.`);
   return updated;
 }
 

@@ -362,12 +362,13 @@ export async function executeStep(
     });
   }
   if (index > 0) {
-    await fanOut(deps, tx, after, alert, {
-      kind: 'reply_all',
-      alertId: alert.id,
-      text: `⬆️ Escalated to ${names.join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`,
-    });
-    await fanOut(deps, tx, after, alert, { kind: 'update_cards', alertId: alert.id });
+    await fanOutUpdate(
+      deps,
+      tx,
+      after,
+      alert,
+      `⬆️ Escalated to ${names.join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`,
+    );
   }
 }
 
@@ -397,6 +398,20 @@ export async function fanOut(
     await tx.enqueueDelivery(alert.workspaceId, channel, d);
     after.kick(channel);
   }
+}
+
+/**
+ * Tells every thread of the alert what happened (`text`, a reply) and updates its card, as one
+ * delivery per channel: a channel that must send a new message for an update sends one, not two.
+ */
+export async function fanOutUpdate(
+  deps: EngineDeps,
+  tx: EngineTx,
+  after: AfterCommit,
+  alert: Alert,
+  text: string,
+): Promise<void> {
+  await fanOut(deps, tx, after, alert, { kind: 'update_cards', alertId: alert.id, note: text });
 }
 
 /**
@@ -469,14 +484,15 @@ export async function runLockedTimer(
       channel: 'system',
       details: { pausedMs: pausedFor },
     });
-    await fanOut(deps, tx, after, resumed, {
-      kind: 'reply_all',
-      alertId: alert.id,
-      text: wake
+    await fanOutUpdate(
+      deps,
+      tx,
+      after,
+      resumed,
+      wake
         ? '⏰ Snooze is over: this alert is back and escalation continues.'
         : '⏱️ No resolution since it was acknowledged: escalation has resumed.',
-    });
-    await fanOut(deps, tx, after, resumed, { kind: 'update_cards', alertId: alert.id });
+    );
     await runDueSteps(deps, tx, after, resumed, now);
   }
 }

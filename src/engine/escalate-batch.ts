@@ -213,8 +213,7 @@ async function applyPlans(
       }
       if (index > 0) {
         const text = `⬆️ Escalated to ${holders.map((p) => p.name).join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`;
-        for (const ch of channels) queue(ch, { kind: 'reply_all', alertId: alert.id, text });
-        for (const ch of channels) queue(ch, { kind: 'update_cards', alertId: alert.id });
+        for (const ch of channels) queue(ch, { kind: 'update_cards', alertId: alert.id, note: text });
       }
     }
     const token = alert.token + 1;

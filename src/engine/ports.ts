@@ -55,8 +55,10 @@ export type DeliveryRequest =
    * Re-render the alert card in every thread of the alert on this channel. `quiet`: only where the
    * platform edits in place — a channel that would have to send a new message (WhatsApp) skips it,
    * and its next message about the alert shows the change (absorbed triggers, issue 21 item 2).
+   * `note`: what happened, posted as a reply in each thread with the update — as one message on a
+   * channel that bills every message and cannot edit in place (WhatsApp, issue 21 item 7).
    */
-  | { kind: 'update_cards'; alertId: string; quiet?: boolean }
+  | { kind: 'update_cards'; alertId: string; quiet?: boolean; note?: string }
   /** Post text as a reply in every thread of the alert on this channel. */
   | { kind: 'reply_all'; alertId: string; text: string }
   /** A direct message to a person outside any alert thread (admin notices, reminders). */

@@ -1,6 +1,6 @@
 import { autoResolveInTx } from './actions.js';
 import { wakeSnoozed } from './snooze.js';
-import { raiseAlertInTx, fanOut, type RaiseResult, type Trigger } from './alerts.js';
+import { raiseAlertInTx, fanOut, fanOutUpdate, type RaiseResult, type Trigger } from './alerts.js';
 import type { EngineDeps } from './context.js';
 import type { EngineTx } from './ports.js';
 import { effectiveSettings, type WorkspaceSettings } from './settings.js';
@@ -168,12 +168,13 @@ export async function onInvoice(
         channel: 'system',
         details: { invoice: inv.externalId },
       });
-      await fanOut(deps, tx, after, updated, {
-        kind: 'reply_all',
-        alertId: open.id,
-        text: `💰 Invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}; ${remaining.length} still overdue.`,
-      });
-      await fanOut(deps, tx, after, updated, { kind: 'update_cards', alertId: open.id });
+      await fanOutUpdate(
+        deps,
+        tx,
+        after,
+        updated,
+        `💰 Invoice ${inv.externalId} (${money(inv.amount, inv.currency)}) was ${verb}; ${remaining.length} still overdue.`,
+      );
     }
     return { outcome: 'none' };
   }

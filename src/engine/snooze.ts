@@ -1,4 +1,4 @@
-import { fanOut, runDueSteps } from './alerts.js';
+import { fanOutUpdate, runDueSteps } from './alerts.js';
 import {
   announce,
   conflict,
@@ -136,12 +136,7 @@ export async function wakeSnoozed(
     channel: 'system',
     details: { pausedMs: pausedFor, waitedFor: alert.waitingFor ?? 'time', reason },
   });
-  await fanOut(deps, tx, after, woken, {
-    kind: 'reply_all',
-    alertId: alert.id,
-    text: `⏰ ${reason}: this alert is back and escalation continues.`,
-  });
-  await fanOut(deps, tx, after, woken, { kind: 'update_cards', alertId: alert.id });
+  await fanOutUpdate(deps, tx, after, woken, `⏰ ${reason}: this alert is back and escalation continues.`);
   return runDueSteps(deps, tx, after, woken, now);
 }
 

@@ -134,12 +134,19 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         // A thread in a team conversation (role channel) has no person: rendered for the workspace.
         if (!viewer && t.personId) continue;
         // The card keeps the line it was sent with (who escalated it to this person, and why).
-        await o.gateway.updateCard(
-          t.conversation,
-          t.rootMessageId,
-          await renderFor(r.alertId, viewer, t.intro),
-          r.quiet ? { quiet: true } : undefined,
-        );
+        const card = await renderFor(r.alertId, viewer, t.intro);
+        if (r.note && o.gateway.updateCardWithReply)
+          await o.gateway.updateCardWithReply(t.conversation, t.rootMessageId, card, r.note);
+        else {
+          // The idempotent update first: a retry after a crash between the two repeats it, not the reply.
+          await o.gateway.updateCard(
+            t.conversation,
+            t.rootMessageId,
+            card,
+            r.quiet ? { quiet: true } : undefined,
+          );
+          if (r.note) await o.gateway.postReply(t.conversation, t.rootMessageId, r.note);
+        }
       }
       done.add(t.id);
       // Saved per target, before the next one is sent: after a crash the retry skips this thread.

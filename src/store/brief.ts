@@ -68,8 +68,10 @@ export function selectAlertsByWorkspaceIdStatus<R extends pg.QueryResultRow = An
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
   return (db as pg.Pool).query<R>(
-    `SELECT DISTINCT a.id, a.type, a.status, c.name, a.created_at FROM alerts a
-       JOIN customers c ON c.id = a.customer_id
+    `SELECT DISTINCT a.id, a.type, a.status,
+            COALESCE(c.name, 'Data feed: ' || COALESCE(a.facts->>'feedLabel', a.facts->>'feed', 'unknown')) AS name,
+            a.created_at FROM alerts a
+       LEFT JOIN customers c ON c.id = a.customer_id
        JOIN alert_recipients r ON r.alert_id = a.id JOIN people p ON p.id = r.person_id
        WHERE a.workspace_id = $1 AND a.status <> 'resolved' AND p.role = 'cfo' ORDER BY a.created_at`,
     params,

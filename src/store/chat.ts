@@ -17,7 +17,8 @@ export function selectAlertsByWorkspaceIdStatus<R extends pg.QueryResultRow = An
   params: unknown[],
 ): Promise<pg.QueryResult<R>> {
   return (db as pg.Pool).query<R>(
-    `SELECT a.id, a.type, a.status, a.facts, c.name AS customer FROM alerts a JOIN customers c ON c.id = a.customer_id
+    `SELECT a.id, a.type, a.status, a.facts, COALESCE(c.name, 'Data feed: ' || COALESCE(a.facts->>'feedLabel', a.facts->>'feed', 'unknown')) AS customer, a.customer_id IS NULL AS workspace_level
+       FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id
          WHERE a.workspace_id = $1 AND a.status <> 'resolved' AND (a.assignee_id = $2 OR EXISTS (SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.person_id = $2))
          ORDER BY a.created_at DESC LIMIT 20`,
     params,

@@ -28,11 +28,14 @@ export function selectReportCounts(db: Queryable, workspaceId: string) {
   );
 }
 
-/** The person's alerts that are not resolved, oldest first. */
+/**
+ * The person's alerts that are not resolved, oldest first; a workspace-level alert (feed_stale)
+ * reads "Data feed: <feed>" where a customer's name would be.
+ */
 export function selectOpenAlertsOf(db: Queryable, workspaceId: string, personId: string) {
   return (db as pg.Pool).query<{ type: string; status: string; created_at: Date; customer: string }>(
-    `SELECT a.type, a.status, a.created_at, c.name AS customer
-       FROM alerts a JOIN customers c ON c.id = a.customer_id
+    `SELECT a.type, a.status, a.created_at, COALESCE(c.name, 'Data feed: ' || COALESCE(a.facts->>'feedLabel', a.facts->>'feed', 'unknown')) AS customer
+       FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id
       WHERE a.workspace_id = $1 AND a.assignee_id = $2 AND a.status NOT IN ('resolved', 'expired')
       ORDER BY a.created_at`,
     [workspaceId, personId],
@@ -83,11 +86,11 @@ export function selectTeamAlertsSince(db: Queryable, workspaceId: string, manage
     furthest_step: number | null;
   }>(
     `WITH team AS (SELECT id FROM people WHERE workspace_id = $1 AND manager_id = $2)
-     SELECT a.type, a.status, a.created_at, c.name AS customer, a.escalation,
+     SELECT a.type, a.status, a.created_at, COALESCE(c.name, 'Data feed: ' || COALESCE(a.facts->>'feedLabel', a.facts->>'feed', 'unknown')) AS customer, a.escalation,
             (SELECT min(e.at) FROM alert_events e
               WHERE e.alert_id = a.id AND e.kind IN ('acknowledged', 'resolved')) AS first_response_at,
             (SELECT max(r.step) FROM alert_recipients r WHERE r.alert_id = a.id) AS furthest_step
-       FROM alerts a JOIN customers c ON c.id = a.customer_id
+       FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id
       WHERE a.workspace_id = $1 AND a.created_at >= $3
         AND (c.csm_id IN (SELECT id FROM team) OR a.assignee_id IN (SELECT id FROM team))
       ORDER BY a.created_at`,

@@ -72,12 +72,12 @@ describe('escalations due at the same instant', () => {
         'SELECT kind, person_id, payload FROM deliveries WHERE alert_id = $1 ORDER BY id',
         [a.id],
       );
-      expect(outbox.map((d) => d.kind)).toEqual(['post_card', 'post_card', 'reply_all', 'update_cards']);
+      expect(outbox.map((d) => d.kind)).toEqual(['post_card', 'post_card', 'update_cards']);
       expect(outbox[1]!.person_id).toBe(mgr);
       expect(outbox[1]!.payload.intro).toBe(
         'Escalated to you (CSM Manager): nobody has acted on this alert yet.',
       );
-      expect(outbox[2]!.payload.text).toBe('⬆️ Escalated to Dana Manager (CSM Manager) — step 2 of 3.');
+      expect(outbox[2]!.payload.note).toBe('⬆️ Escalated to Dana Manager (CSM Manager) — step 2 of 3.');
       const [row] = await q<{ step: number; token: number; version: number; due: boolean }>(
         `SELECT step, token, version, next_action_at = chain_started_at + interval '1 hour' AS due
            FROM alerts WHERE id = $1`,

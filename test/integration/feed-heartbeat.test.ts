@@ -1,7 +1,7 @@
 /**
  * Issue 21 item 3 through the real HTTP API and the playground channel, with an injected clock:
  * a watched usage feed that goes silent raises one `feed_stale` (a workspace-level alert, no
- * customer) to the workspace admins, found by GET /api/v1/alerts; a reading resolves it, with a
+ * customer) to the workspace admins, found by GET /api/v1/alerts and by `alerts` in chat; a reading resolves it, with a
  * timeline entry and the card updated. expectedEvery < 10 s is refused naming the field; a feed
  * never configured raises nothing.
  *
@@ -41,6 +41,14 @@ const feedAlerts = async (t = team) =>
   ((await t.api.get('/api/v1/alerts')).body.alerts as { id: string; type: string; status: string }[]).filter(
     (a) => a.type === 'feed_stale',
   );
+const command = async (personExt: string, text: string) => {
+  const res = await fetch(`${app.url}/playground/api/command?workspaceId=${team.workspaceId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ personId: team.personIds[personExt], text }),
+  });
+  return (await res.json()) as { kind: string; text: string };
+};
 const reading = (t = team) =>
   t.api.post('/api/v1/usage', { customerExternalId: 'cust-1', used: 10, limit: 100, metric: 'seats' });
 
@@ -109,6 +117,10 @@ describe('data-feed heartbeat', () => {
     expect(json).toContain('Whole workspace');
     expect(json).toContain('Acknowledge');
     expect(await feedCard('csm-1')).toBeUndefined(); // the CSM is not told
+    // `alerts` in chat lists it for the admin, named by its feed (no customer to bulk-act on).
+    const list = await command('admin-1', 'alerts');
+    expect(list.text).toContain('Data feed: Usage readings — Data feed silent — open');
+    expect(list.text).not.toContain('ack all');
 
     // Still silent: later checks (and the real job) add nothing.
     advance(HOUR);
@@ -127,7 +139,10 @@ describe('data-feed heartbeat', () => {
       async () => JSON.stringify((await feedCard('admin-1'))?.card).includes('Resolved'),
       30_000,
     );
-    expect((await messages('admin-1')).some((m) => m.text?.includes('Resolved automatically'))).toBe(true);
+    await eventually(
+      async () => (await messages('admin-1')).some((m) => m.text?.includes('Resolved automatically')),
+      30_000,
+    );
   }, 90_000);
 
   it('the heartbeat job notices a silence by itself', async () => {

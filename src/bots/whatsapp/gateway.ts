@@ -37,6 +37,11 @@ export function createWhatsAppGateway(deps: {
       if (opts?.quiet) await sender.rememberCard(c, messageId, msg);
       else await sender.updateCard(c, messageId, msg);
     },
+    async updateCardWithReply(conv, messageId, msg, text) {
+      // Issue 21 item 7: an action, escalation or wake-up is one billed message (what happened,
+      // above the new card) instead of a reply and then the card.
+      await sender.updateCardWithNote(await sender.chat(conv.externalId, conv.id), messageId, msg, text);
+    },
     async postReply(conv, rootMessageId, text) {
       const c = await sender.chat(conv.externalId, conv.id);
       const alertId = (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;

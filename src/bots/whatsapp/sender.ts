@@ -129,9 +129,15 @@ export function createWhatsAppSender(deps: {
     }
   }
 
-  /** The alert card as a list message (plain text when it has no actions, e.g. resolved). */
-  function cardService(msg: CardMessage) {
-    const r = renderWhatsAppCard(msg.card);
+  /**
+   * The alert card as a list message (plain text when it has no actions, e.g. resolved); `note`
+   * (what just happened) goes above the card's text, in the same message.
+   */
+  function cardService(msg: CardMessage, note?: string) {
+    const rendered = renderWhatsAppCard(msg.card);
+    const r = note
+      ? { ...rendered, body: truncate(`${whatsappText(note)}\n\n${rendered.body}`, WHATSAPP_LIMITS.body) }
+      : rendered;
     const list = whatsappListMessage(r);
     const service = list
       ? { type: 'interactive', interactive: list }
@@ -144,7 +150,7 @@ export function createWhatsAppSender(deps: {
     text: { body: truncate(whatsappText(text), WHATSAPP_LIMITS.text), preview_url: false },
   });
 
-  return {
+  const sender = {
     chat,
     windowOpen,
     send,
@@ -179,8 +185,9 @@ export function createWhatsAppSender(deps: {
       rootMessageId: string,
       msg: CardMessage,
       force = false,
+      note?: string,
     ): Promise<string | null> {
-      const { r, service } = cardService(msg);
+      const { r, service } = cardService(msg, note);
       const alertId = r.alertId ?? (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;
       const prev = alertId ? await loadCardState(services, c.waId, alertId) : null;
       const state: AlertCardState | null = alertId
@@ -217,6 +224,25 @@ export function createWhatsAppSender(deps: {
       }
       if (state) await saveCardState(services, c.workspaceId, c.waId, { ...state, pending: false });
       return id;
+    },
+    /**
+     * What happened and the new card, as one message inside the 24-hour window. Outside it the
+     * note goes as today's reply would (the approved notice template, to get their attention) and
+     * the card waits for the person's next message, as an update does.
+     */
+    async updateCardWithNote(
+      c: WaChat,
+      rootMessageId: string,
+      msg: CardMessage,
+      note: string,
+    ): Promise<void> {
+      if (windowOpen(c)) {
+        const sent = await sender.updateCard(c, rootMessageId, msg, false, note);
+        if (sent) return;
+      } else await sender.updateCard(c, rootMessageId, msg);
+      // Window closed (by our clock, or WhatsApp said 131047 and the card is now pending).
+      const alertId = (await services.state.message('whatsapp', rootMessageId))?.alertId ?? null;
+      await sender.postText(c, note, { alertId, quote: rootMessageId, kind: 'reply' });
     },
     /**
      * Keeps the latest card of an alert already in this chat without sending it (a quiet update):
@@ -269,6 +295,7 @@ export function createWhatsAppSender(deps: {
     },
     textMessage,
   };
+  return sender;
 }
 
 export type WhatsAppSender = ReturnType<typeof createWhatsAppSender>;

@@ -1,5 +1,5 @@
 /** Routes a role-channel step (issue 20 item 6): the engine side of src/engine/policy/channel-step.ts. */
-import { fanOut } from '../alerts.js';
+import { fanOutUpdate } from '../alerts.js';
 import type { AfterCommit, EngineDeps } from '../context.js';
 import type { EngineTx } from '../ports.js';
 import { stepLabel, type Alert } from '../types.js';
@@ -33,8 +33,7 @@ export async function executeChannelStep(
   // Announced in the existing threads first: queued before the card, the reply is not posted again
   // under the new card in the channel (deliveries of one alert go out in order).
   const text = `⬆️ Escalated to ${stepLabel(step)} — step ${index + 1} of ${alert.escalation.length}.`;
-  await fanOut(deps, tx, after, alert, { kind: 'reply_all', alertId: alert.id, text });
-  await fanOut(deps, tx, after, alert, { kind: 'update_cards', alertId: alert.id });
+  await fanOutUpdate(deps, tx, after, alert, text);
   await tx.enqueueDelivery(alert.workspaceId, target.kind, {
     kind: 'channel_card',
     alertId: alert.id,

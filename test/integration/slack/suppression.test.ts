@@ -77,7 +77,11 @@ describe('visible suppression on Slack', () => {
     expect(resolved.status).toBe(200);
     const root = fake.roots(SAM)[0]!;
     await eventually(async () => messageText(fake.roots(SAM)[0]!).includes('Resolved by Sam CSM'));
-    const repliesBefore = fake.replies(SAM, root.ts).length; // the resolution note
+    // The resolution note follows the card update in the same delivery.
+    await eventually(async () =>
+      fake.replies(SAM, root.ts).some((m) => m.text.includes('Resolved by Sam CSM')),
+    );
+    const repliesBefore = fake.replies(SAM, root.ts).length;
 
     expect((await reading(99)).body.outcome).toBe('suppressed');
     await eventually(async () => messageText(fake.roots(SAM)[0]!).includes('4 more readings'), 20_000);
