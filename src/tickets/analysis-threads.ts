@@ -45,7 +45,13 @@ function workerSource(): { code: string | URL; eval: boolean } | null {
   // Running from the TypeScript sources (tests, `npm run bench`): the thread registers tsx itself,
   // since a worker does not inherit the main thread's module loader hooks.
   try {
-    const api = pathToFileURL(createRequire(self).resolve('tsx/esm/api')).href;
+    // The ESM entry: `require.resolve` finds the CommonJS one (index.cjs), which, when imported
+    // from a worker, looks for a sibling path that does not exist (tsx 4.x) and the thread dies.
+    const api = pathToFileURL(
+      createRequire(self)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
     const target = new URL('./analysis-worker.ts', self).href;
     return {
       code: `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`,

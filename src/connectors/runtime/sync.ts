@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Cipher } from '../../store/crypto.js';
 import type { StoredBatch, TicketPipeline } from '../../tickets/pipeline.js';
-import type { ConnectorPlatform, Cursor, PlatformContext } from '../types.js';
+import type { ConnectorPlatform, Cursor, PlatformContext, TicketPage } from '../types.js';
 import { ConnectorError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
 import {
@@ -31,9 +31,9 @@ export const DEFAULT_LEASE_MS = 10 * 60_000;
 export const PROGRESS_EVERY = 5000;
 /**
  * Pages a run may have stored beyond its saved cursor without handing them to the subscribers:
- * the page being handed on and the page stored meanwhile (see the loop in runSync).
+ * the page being handed on and the two pages stored meanwhile (see the loop in runSync).
  */
-export const REDELIVER_PAGES = 2;
+export const REDELIVER_PAGES = 3;
 
 export interface SyncDeps {
   pool: pg.Pool;
@@ -160,7 +160,11 @@ export async function runSync(
     return out;
   };
 
-  let handing: Promise<boolean> | null = null; // page N−1: subscribers, then its cursor; false = lease lost
+  // The oldest stored page: its subscribers, then its cursor; false = lease lost. (Typed by cast:
+  // it is set inside a closure, which TypeScript's narrowing does not follow.)
+  let handing = null as Promise<boolean> | null;
+  /** The newest page being stored (the one before it may still be storing too). */
+  let storing = null as { page: TicketPage; stored: Promise<StoredBatch> } | null;
   const lostLease = () => {
     // Another run took over after our lease ran out: it resumes from our last saved page.
     out.result = 'lost_lease';
@@ -223,30 +227,19 @@ export async function runSync(
       return p;
     };
     let pending = fetchPage(cursor);
-    // Three stages overlap: page N+1 is fetched and page N stored while the subscribers (the
-    // analysis) work on page N−1; a page's cursor is saved only once that page is stored and its
-    // subscribers are done, pages in order. So at most REDELIVER_PAGES pages after the saved cursor
-    // can be stored without having been handed on when a run stops; a resumed run hands the
+    // Four stages overlap: page N+1 is fetched while pages N and N−1 are stored (two upserts on
+    // two connections: the store is the bound without subscribers, issue 18) and the subscribers
+    // (the analysis) work on page N−2; a page's cursor is saved only once that page is stored and
+    // its subscribers are done, pages in order. So at most REDELIVER_PAGES pages after the saved
+    // cursor can be stored without having been handed on when a run stops; a resumed run hands the
     // unchanged tickets of its first REDELIVER_PAGES pages on as well (see TicketPipeline.store).
+    // Two pages stored at once may hold the same ticket (updated during the export): the upsert
+    // keeps the newer version whichever commits first (its WHERE compares updated_at).
     let redeliver = resuming ? REDELIVER_PAGES : 0;
-    for (;;) {
-      const page = await pending;
-      if (!page.done && JSON.stringify(page.cursor) === JSON.stringify(cursor))
-        throw new ConnectorError(
-          'The helpdesk returned the same page twice; the sync stopped to avoid a loop.',
-          'bad_response',
-        );
-      // Fetch the next page while this one is stored.
-      if (!page.done) pending = fetchPage(page.cursor);
-      const batch = await deps.tickets.store(
-        c.workspaceId,
-        { sourceKey: c.id, connectorId: c.id },
-        page.tickets,
-        { redelivered: redeliver-- > 0 },
-      );
-      // Counted as stored, not as cursored: a page stored past a stopped run's cursor comes back
-      // unchanged in the resumed run, and its tickets must still be counted once.
-      if (batch.inserted.length) await addTicketsSeen(deps.pool, [c.id, batch.inserted.length]);
+    /** Page bookkeeping in page order, once its store is done: counts, next state, hand-on. */
+    const stored = async (s: { page: TicketPage; stored: Promise<StoredBatch> }): Promise<boolean> => {
+      const { page } = s;
+      const batch = await s.stored;
       out.inserted += batch.inserted.length;
       out.updated += batch.updated.length;
       out.unchanged += batch.unchanged.length;
@@ -259,12 +252,42 @@ export async function runSync(
             runSince: since.toISOString(),
             backfilled: state.backfilled ?? false,
           };
-      cursor = page.cursor;
-      if (handing && !(await handing)) return lostLease();
+      if (handing && !(await handing)) return false;
       handing = finishPage(page.tickets.length, batch, next, page.done ? null : page.cursor);
       handing.catch(() => undefined); // awaited below
+      return true;
+    };
+    for (;;) {
+      const page = await pending;
+      if (!page.done && JSON.stringify(page.cursor) === JSON.stringify(cursor))
+        throw new ConnectorError(
+          'The helpdesk returned the same page twice; the sync stopped to avoid a loop.',
+          'bad_response',
+        );
+      // Fetch the next page while this one (and the one before) is stored.
+      if (!page.done) pending = fetchPage(page.cursor);
+      cursor = page.cursor;
+      const current = {
+        page,
+        stored: deps.tickets
+          .store(c.workspaceId, { sourceKey: c.id, connectorId: c.id }, page.tickets, {
+            redelivered: redeliver-- > 0,
+          })
+          .then(async (batch) => {
+            // Counted as stored, not as cursored (nor in page order): a page stored past a stopped
+            // run's cursor comes back unchanged in the resumed run, and its tickets must still be
+            // counted once.
+            if (batch.inserted.length) await addTicketsSeen(deps.pool, [c.id, batch.inserted.length]);
+            return batch;
+          }),
+      };
+      current.stored.catch(() => undefined); // awaited in order by stored()
+      const previous: typeof storing = storing;
+      storing = current;
+      if (previous && !(await stored(previous))) return lostLease();
       if (page.done) break;
     }
+    if (storing && !(await stored(storing))) return lostLease();
     if (!(await handing)) return lostLease();
     const at = now();
     const done = await finishConnectorSync(deps.pool, [
@@ -297,8 +320,10 @@ export async function runSync(
         .catch(() => undefined);
     return out;
   } catch (err) {
-    // A page still being handed on finishes first (its cursor may still be saved: it was stored).
+    // A page still being handed on finishes first (its cursor may still be saved: it was stored),
+    // and a store still running ends before the run is marked failed.
     await handing?.catch(() => undefined);
+    await storing?.stored.catch(() => undefined);
     return fail(err);
   }
 }
