@@ -10,7 +10,19 @@ import type { Template as TemplateType } from 'adaptivecards-templating';
 const require = createRequire(import.meta.url);
 let ctor: typeof TemplateType | undefined;
 
+/**
+ * One prepared Template per template object (they are module constants). `new Template()` parses
+ * every `${…}` with ANTLR — ≈ 3 s of CPU per 10,000 readings' worth of cards in the usage-ingest
+ * bench (issue 18) — while `expand` only evaluates them; it resets its state (context, warnings)
+ * on every call and does not change the prepared payload, and it is synchronous, so one instance
+ * is safely reused.
+ */
+const prepared = new WeakMap<object, TemplateType>();
+
 export function expandTemplate(template: unknown, root: unknown): unknown {
   ctor ??= (require('adaptivecards-templating') as { Template: typeof TemplateType }).Template;
-  return new ctor(template).expand({ $root: root });
+  if (typeof template !== 'object' || template === null) return new ctor(template).expand({ $root: root });
+  let t = prepared.get(template);
+  if (!t) prepared.set(template, (t = new ctor(template)));
+  return t.expand({ $root: root });
 }

@@ -394,18 +394,26 @@ export async function autoResolveInTx(
   return updated;
 }
 
+/** One formatter per time zone: constructing an Intl.DateTimeFormat costs far more than using one. */
+const WHEN_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(d: Date, timezone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    }).format(d);
+    let f = WHEN_FORMATS.get(timezone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone: timezone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'short',
+      });
+      if (WHEN_FORMATS.size < 1000) WHEN_FORMATS.set(timezone, f); // bounded: zones are few
+    }
+    return f.format(d);
   } catch {
     return d.toISOString();
   }

@@ -1,7 +1,8 @@
 import { inTransaction, type EngineDeps } from './context.js';
 import { onInvoice, onUsageReading, usageTrigger } from './rules.js';
 import { effectiveSettings } from './settings.js';
-import { raiseAlertsBatch, type RaiseResult, type Trigger } from './alerts.js';
+import type { RaiseResult, Trigger } from './alerts.js';
+import { raiseAlertsBatch } from './raise-batch.js';
 import { wakeWaitingInTx } from './snooze.js';
 import { feedDataArrived } from './feeds.js';
 

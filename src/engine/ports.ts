@@ -178,6 +178,14 @@ export interface EngineTx extends FeedsTx {
    * their events, recipients, cooldowns and outbox rows (one statement each).
    */
   insertAlertsBatch(rows: BatchAlert[]): Promise<Alert[]>;
+  /**
+   * Merges new facts into many alerts (each only at `expectedVersion`, bumped by one) in one
+   * statement; returns the rows updated.
+   */
+  updateAlertFactsBatch(
+    rows: { id: string; expectedVersion: number; facts: Record<string, unknown> }[],
+    now: Date,
+  ): Promise<Alert[]>;
   /** Adds many timeline events in one statement (in the given order). */
   addEvents(rows: { workspaceId: string; alertId: string; event: TimelineEvent }[]): Promise<void>;
   /**

@@ -105,3 +105,28 @@ export async function insertAlertsBatch(
   }
   return batch.map((b) => byId.get(b.alert.id)!);
 }
+
+/**
+ * Merges new facts into many open alerts in one statement (each only at its expected version,
+ * bumped by one, as `updateAlert` does); returns the updated rows.
+ */
+export async function updateAlertFactsBatch(
+  c: pg.PoolClient,
+  rows: { id: string; expectedVersion: number; facts: Record<string, unknown> }[],
+  now: Date,
+): Promise<Alert[]> {
+  if (rows.length === 0) return [];
+  const r = await c.query(
+    `UPDATE alerts a SET facts = u.facts, version = a.version + 1, updated_at = $4
+       FROM unnest($1::uuid[], $2::int[], $3::jsonb[]) AS u(id, version, facts)
+      WHERE a.id = u.id AND a.version = u.version
+     RETURNING a.*`,
+    [
+      rows.map((x) => x.id),
+      rows.map((x) => x.expectedVersion),
+      rows.map((x) => JSON.stringify(x.facts)),
+      now,
+    ],
+  );
+  return (r.rows as Row[]).map(toAlert);
+}

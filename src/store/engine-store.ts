@@ -9,7 +9,7 @@ import type {
 } from '../engine/ports.js';
 import type { AlertType, Channel, TimelineEvent } from '../engine/types.js';
 import { date, toAlert, toCustomer, toPerson, type Row } from './engine-rows.js';
-import { insertAlertsBatch } from './alert-batch.js';
+import { insertAlertsBatch, updateAlertFactsBatch } from './alert-batch.js';
 import { escalationBatchTx } from './escalate-batch.js';
 import { feedsTx } from './feeds.js';
 
@@ -234,6 +234,9 @@ function engineTx(c: pg.PoolClient): EngineTx {
         ])
       ).rows as Row[];
       return rows.map(toPerson);
+    },
+    updateAlertFactsBatch(rows, now) {
+      return updateAlertFactsBatch(c, rows, now);
     },
     insertAlertsBatch(batch: BatchAlert[]) {
       return insertAlertsBatch(c, batch, (rows) => this.addEvents(rows));

@@ -123,6 +123,15 @@ describe('usage readings', () => {
     expect(outcomes[121]).toBe('created');
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(118); // 120 - bulk-0, bulk-1, bulk-5 + cust-orphan;
 
+    // The open alert absorbed the reading as a single reading would: new facts, an `updated` event.
+    const open0 = (await team.api.get(`/api/v1/alerts/${await openId('bulk-0')}`)).body;
+    expect(open0.facts).toMatchObject({ percent: 90 });
+    expect((open0.timeline as { kind: string; details: Record<string, unknown> }[]).at(-1)).toMatchObject({
+      kind: 'updated',
+      details: { absorbed: '90%' },
+    });
+    expect(open0.suppressedCount).toBe(1);
+
     // The suppressed trigger is on the previous alert's timeline, with its cooldown end.
     const prev = (await team.api.get(`/api/v1/alerts/${previousId}`)).body;
     const sup = (prev.timeline as { kind: string; details: Record<string, unknown> }[]).find(
