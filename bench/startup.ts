@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort, onInterrupt, ratio, rssMb, sleep, type BenchResult } from './lib.js';
+import { freePort, freshDatabase, onInterrupt, ratio, rssMb, sleep, type BenchResult } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Logs every channel/LLM SDK package the child resolves (bench/sdk-probe.mjs). */
@@ -143,6 +143,12 @@ export async function runStartup(): Promise<BenchResult> {
     forgetDir();
   }
   const all = await idleWithAllChannels();
+  // On a PostgreSQL server run (DATABASE_URL set) the same idle process on the server: production's
+  // set-up, without PGlite's WASM heap (≈ 140 MB) in the process.
+  const server = process.env.DATABASE_URL ? await freshDatabase('startup') : null;
+  const onServer = server
+    ? await idleWith('server', () => ({ DATABASE_URL: server.env.DATABASE_URL })).finally(() => server.drop())
+    : null;
   notes.push(
     `channel/LLM SDKs loaded, nothing configured: ${sdksIdle === null ? 'not measured' : sdksIdle.join(', ') || 'none'}`,
     `all four channels configured (fake credentials, API URLs on a closed loopback port, nothing dialled): ${all.note}`,
@@ -187,6 +193,19 @@ export async function runStartup(): Promise<BenchResult> {
         baseline: appRss.rss,
         ratio: ratio(all.rss, appRss.rss),
       },
+      ...(onServer
+        ? [
+            {
+              key: 'idle_rss_server_mb',
+              label: 'idle RSS on the PostgreSQL server (no PGlite), nothing configured',
+              value: onServer.rss,
+              unit: 'MB',
+              baseline: baseRss.rss,
+              ratio: ratio(onServer.rss, baseRss.rss),
+              target: { on: 'value' as const, op: '<=' as const, limit: 200 },
+            },
+          ]
+        : []),
       {
         key: 'sdks_loaded_unconfigured',
         label: 'channel/LLM SDK packages loaded with nothing configured',
@@ -230,8 +249,35 @@ function loadedSdks(file: string): string[] {
  * settings) configured. The credentials are fake and every platform API URL points at a closed
  * loopback port, so nothing leaves the machine; RSS after the same idle time.
  */
+/** Idle RSS of `fincelo start` with every channel configured (nothing dialled). */
 async function idleWithAllChannels(): Promise<{ rss: number | null; note: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fincelo-bench-channels-'));
+  return idleWith('channels', (port, closed, serviceAccount) => ({
+    SLACK_BOT_TOKEN: 'xoxb-000-000-bench',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_API_URL: `${closed}api/`,
+    MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+    MICROSOFT_APP_PASSWORD: 'bench-password',
+    MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+    GOOGLE_CHAT_SERVICE_ACCOUNT_JSON: serviceAccount,
+    GOOGLE_CHAT_AUDIENCE: `http://127.0.0.1:${port}/gchat/events`,
+    GOOGLE_CHAT_API_URL: closed,
+    WHATSAPP_PHONE_NUMBER_ID: '1234567890',
+    WHATSAPP_ACCESS_TOKEN: 'EAAG-bench',
+    WHATSAPP_APP_SECRET: 'bench-app-secret',
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    WHATSAPP_API_URL: closed,
+  }));
+}
+
+/**
+ * Idle RSS of `fincelo start` with `extra` in its environment (given its port, a closed loopback
+ * URL and a generated service-account key); the embedded database unless `extra` sets DATABASE_URL.
+ */
+async function idleWith(
+  label: string,
+  extra: (port: number, closed: string, serviceAccount: string) => NodeJS.ProcessEnv,
+): Promise<{ rss: number | null; note: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `fincelo-bench-${label}-`));
   const forgetDir = onInterrupt(async () => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const closed = `http://127.0.0.1:${await freePort()}/`;
@@ -253,22 +299,9 @@ async function idleWithAllChannels(): Promise<{ rss: number | null; note: string
     FINCELO_DEMO: 'off',
     LOG_LEVEL: 'warn',
     FINCELO_SDK_PROBE: join(dataDir, 'sdks.txt'),
-    SLACK_BOT_TOKEN: 'xoxb-000-000-bench',
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
-    SLACK_API_URL: `${closed}api/`,
-    MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
-    MICROSOFT_APP_PASSWORD: 'bench-password',
-    MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-000000000001',
-    GOOGLE_CHAT_SERVICE_ACCOUNT_JSON: serviceAccount,
-    GOOGLE_CHAT_AUDIENCE: `http://127.0.0.1:${port}/gchat/events`,
-    GOOGLE_CHAT_API_URL: closed,
-    WHATSAPP_PHONE_NUMBER_ID: '1234567890',
-    WHATSAPP_ACCESS_TOKEN: 'EAAG-bench',
-    WHATSAPP_APP_SECRET: 'bench-app-secret',
-    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
-    WHATSAPP_API_URL: closed,
   };
   delete env.DATABASE_URL;
+  Object.assign(env, extra(port, closed, serviceAccount));
   let started: Started | undefined;
   try {
     started = await spawnUntilReady(['--import', PROBE, 'bin/fincelo.js', 'start'], env, port, '/readyz');

@@ -125,7 +125,21 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId, r.intro ?? null);
       return;
     }
-    for (const t of await o.repo.threads(r.alertId, channel)) {
+    const threads = await o.repo.threads(r.alertId, channel);
+    const combined = r.kind === 'update_cards' && !!r.note && !!o.gateway.updateCardWithReply;
+    if (r.kind === 'update_cards' && r.note && !combined) {
+      // What happened goes first, in every thread, then the cards: as two passes, so the platform's
+      // per-conversation pacing overlaps across conversations (one pass per thread would wait out
+      // each conversation's gap in turn). Recorded per thread, so a retry sends only what is left.
+      for (const t of threads) {
+        const key = `${t.id}:note`;
+        if (!t.rootMessageId || done.has(t.id) || done.has(key)) continue;
+        await o.gateway.postReply(t.conversation, t.rootMessageId, r.note);
+        done.add(key);
+        await o.repo.markTargetDone(d.id, key);
+      }
+    }
+    for (const t of threads) {
       if (!t.rootMessageId || done.has(t.id)) continue;
       if (r.kind === 'reply_all') {
         await o.gateway.postReply(t.conversation, t.rootMessageId, r.text);
@@ -135,18 +149,14 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
         if (!viewer && t.personId) continue;
         // The card keeps the line it was sent with (who escalated it to this person, and why).
         const card = await renderFor(r.alertId, viewer, t.intro);
-        if (r.note && o.gateway.updateCardWithReply)
-          await o.gateway.updateCardWithReply(t.conversation, t.rootMessageId, card, r.note);
-        else {
-          // The idempotent update first: a retry after a crash between the two repeats it, not the reply.
+        if (combined) await o.gateway.updateCardWithReply!(t.conversation, t.rootMessageId, card, r.note!);
+        else
           await o.gateway.updateCard(
             t.conversation,
             t.rootMessageId,
             card,
             r.quiet ? { quiet: true } : undefined,
           );
-          if (r.note) await o.gateway.postReply(t.conversation, t.rootMessageId, r.note);
-        }
       }
       done.add(t.id);
       // Saved per target, before the next one is sent: after a crash the retry skips this thread.
