@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -147,8 +147,12 @@ export async function runStartup(): Promise<BenchResult> {
   // set-up, without PGlite's WASM heap (≈ 140 MB) in the process.
   const server = process.env.DATABASE_URL ? await freshDatabase('startup') : null;
   const onServer = server
-    ? await idleWith('server', () => ({ DATABASE_URL: server.env.DATABASE_URL })).finally(() => server.drop())
+    ? await idleWith('server', () => ({
+        DATABASE_URL: server.env.DATABASE_URL,
+        FINCELO_ENCRYPTION_KEY: randomBytes(32).toString('hex'), // required with DATABASE_URL
+      })).finally(() => server.drop())
     : null;
+  if (onServer) notes.push(`on the PostgreSQL server (fresh database): ${onServer.note}`);
   notes.push(
     `channel/LLM SDKs loaded, nothing configured: ${sdksIdle === null ? 'not measured' : sdksIdle.join(', ') || 'none'}`,
     `all four channels configured (fake credentials, API URLs on a closed loopback port, nothing dialled): ${all.note}`,
