@@ -67,7 +67,9 @@ export function feedsTx(c: pg.PoolClient): FeedsTx {
       const r = await c.query(
         `SELECT GREATEST(
            (SELECT max(k.last_sync_at) FROM connectors k WHERE k.workspace_id = $1 AND ${which}),
-           (SELECT max(t.ingested_at) FROM tickets t JOIN connectors k ON k.id = t.connector_id
+           (SELECT max(l.at) FROM connectors k CROSS JOIN LATERAL (
+              SELECT t.ingested_at AS at FROM tickets t WHERE t.connector_id = k.id
+               ORDER BY t.ingested_at DESC LIMIT 1) l
              WHERE k.workspace_id = $1 AND ${which})) AS at`,
         [workspaceId, connector],
       );

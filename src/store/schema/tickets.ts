@@ -93,7 +93,8 @@ export const tickets = pgTable(
   (t) => [
     uniqueIndex('tickets_source_uq').on(t.workspaceId, t.sourceKey, t.externalId),
     index('tickets_customer_idx').on(t.customerId),
-    index('tickets_connector_idx').on(t.connectorId),
+    // (connector, ingested_at): the feed heartbeat's latest-ticket lookup is one index probe (0021).
+    index('tickets_connector_ingested_idx').on(t.connectorId, t.ingestedAt),
   ],
 );
 

@@ -6,6 +6,7 @@ import { listMigrations, migrate, pendingMigrations } from '../../../src/store/m
 import * as s from '../../../src/store/schema.js';
 import { createCipher } from '../../../src/store/crypto.js';
 import { createWorkspace, workspaceForApiKey } from '../../../src/store/workspaces.js';
+import { feedsTx } from '../../../src/store/feeds.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let tdb: TestDatabase;
@@ -264,5 +265,38 @@ describe('every table round-trips', () => {
     await db.delete(s.workspaces).where(eq(s.workspaces.id, ws));
     expect(await db.select().from(s.people)).toHaveLength(0);
     expect(await db.select().from(s.tickets)).toHaveLength(0);
+  });
+});
+
+describe('feed heartbeat: a connector feed’s last data', () => {
+  it('is the later of its last sync and its newest ticket, by connector id or platform', async () => {
+    const { db, pool } = database;
+    const { workspaceId: ws } = await createWorkspace(db, { name: 'Feeds' });
+    const [k] = await db
+      .insert(s.connectors)
+      .values({ workspaceId: ws, platform: 'zendesk', name: 'Z', credentialsEnc: 'x' })
+      .returning();
+    const client = await pool.connect();
+    try {
+      const feeds = feedsTx(client);
+      expect(await feeds.connectorLastData(ws, 'zendesk')).toBeNull();
+      const synced = new Date('2026-11-30T10:00:00Z');
+      await client.query('UPDATE connectors SET last_sync_at = $2 WHERE id = $1', [k!.id, synced]);
+      expect(await feeds.connectorLastData(ws, k!.id)).toEqual(synced);
+      for (const [ext, at] of [
+        ['1', '2026-11-30T09:00:00Z'],
+        ['2', '2026-11-30T11:30:00Z'],
+        ['3', '2026-11-30T11:00:00Z'],
+      ])
+        await client.query(
+          `INSERT INTO tickets (workspace_id, source_key, connector_id, external_id, subject, body, ingested_at)
+           VALUES ($1, $2::text, $2::uuid, $3, 's', 'b', $4)`,
+          [ws, k!.id, ext, at],
+        );
+      expect(await feeds.connectorLastData(ws, 'zendesk')).toEqual(new Date('2026-11-30T11:30:00Z'));
+      expect(await feeds.connectorLastData(ws, 'freshdesk')).toBeNull();
+    } finally {
+      client.release();
+    }
   });
 });
