@@ -2,7 +2,7 @@
 // like the card templates (see src/cards/alert-card.ts).
 import trainedModel from './model.json' with { type: 'json' };
 import { cleanBody } from './clean.js';
-import { categoryView, extractFeatures, type Evidence } from './features.js';
+import { categoryScale, extractFeatures, type Evidence } from './features.js';
 import {
   BILLING_PHRASES,
   CANCELLATION_CUES,
@@ -13,7 +13,7 @@ import {
   LEGAL_THREAT_PHRASES,
   matchPhrases,
 } from './phrases.js';
-import { predictProba, type SoftmaxModel } from './softmax.js';
+import { jointScorer, type SoftmaxModel } from './softmax.js';
 import {
   SENTIMENT_BANDS,
   type Analysis,
@@ -120,6 +120,7 @@ export function createLocalAnalyzer(
   opts: { minEvidencedConfidence?: number } = {},
 ): LocalAnalyzer {
   const minEvidenced = opts.minEvidencedConfidence ?? MIN_EVIDENCED_CONFIDENCE;
+  const scorer = jointScorer(model.sentiment, model.category, (k) => categoryScale(k));
   return {
     name: 'local',
     version: `${CODE_VERSION}.${model.version}`,
@@ -131,11 +132,11 @@ export function createLocalAnalyzer(
       const ev = seen.evidence!;
       const lower = ev.lower;
 
-      const sp = predictProba(model.sentiment, x);
+      // Sentiment reads every feature, category its view of them (categoryView), in one pass.
+      const [sp, cp] = scorer.score(x);
       const si = sp.indexOf(Math.max(...sp));
       const label = model.sentiment.classes[si] as SentimentLabel;
 
-      const cp = predictProba(model.category, categoryView(x));
       const ranked = model.category.classes
         .map((c, i) => ({ category: c as Category, confidence: cp[i]! }))
         .sort((a, b) => b.confidence - a.confidence);

@@ -1,3 +1,5 @@
+import { mayMatch, prefilter } from './nlp.js';
+
 /**
  * Phrase matching on lower-cased ticket text, with a negation guard: "we are not cancelling" and
  * "not planning to leave" are not churn signals. Used by the keyword flags and the override rules.
@@ -15,20 +17,37 @@ export interface PhraseRule {
   unless?: RegExp;
 }
 
+/** Sentence ends for sentenceAround: . ! ? and a line break. */
+const isSentenceEnd = (c: number) => c === 46 || c === 33 || c === 63 || c === 10;
+
 /** The sentence around position `at`..`end` of `lower`. */
 function sentenceAround(lower: string, at: number, end: number): string {
   let a = at;
-  while (a > 0 && !/[.!?\n]/.test(lower[a - 1]!)) a--;
+  while (a > 0 && !isSentenceEnd(lower.charCodeAt(a - 1))) a--;
   let b = end;
-  while (b < lower.length && !/[.!?\n]/.test(lower[b]!)) b++;
+  while (b < lower.length && !isSentenceEnd(lower.charCodeAt(b))) b++;
   return lower.slice(a, b);
+}
+
+/** Each rule's pattern as a global expression, compiled once (not once per ticket and rule), with
+ * its prefilter (nlp.ts: a rule none of whose strings is in the text is skipped). */
+const compiledOf = new WeakMap<RegExp, { re: RegExp; required: string[] | null }>();
+function compiled(pattern: RegExp): { re: RegExp; required: string[] | null } {
+  let c = compiledOf.get(pattern);
+  if (!c) {
+    c = { re: new RegExp(pattern.source, 'g'), required: prefilter(pattern.source) };
+    compiledOf.set(pattern, c);
+  }
+  return c;
 }
 
 /** The distinct phrases of `rules` found in `lower` (already lower-cased). */
 export function matchPhrases(lower: string, rules: PhraseRule[]): string[] {
   const out = new Set<string>();
   for (const rule of rules) {
-    const re = new RegExp(rule.pattern.source, 'g');
+    const { re, required } = compiled(rule.pattern);
+    if (!mayMatch(lower, required)) continue;
+    re.lastIndex = 0;
     for (const m of lower.matchAll(re)) {
       if (rule.guardNegation) {
         const before = lower.slice(Math.max(0, m.index - 40), m.index).replace(/’/g, "'");
