@@ -9,6 +9,7 @@ import {
   CHURN_PHRASES,
   COMPETITOR_RULE,
   ESCALATION_PHRASES,
+  VENDOR_BILLING_PHRASES,
   LEGAL_PHRASES,
   LEGAL_THREAT_PHRASES,
   matchPhrases,
@@ -58,12 +59,35 @@ const FLAG_RULES: [FlagName, typeof LEGAL_PHRASES][] = [
   ['escalation_language', ESCALATION_PHRASES],
 ];
 
-/** The four keyword flags, each with its matched phrases. */
-export function keywordFlags(lowerText: string): Analysis['flags'] {
+/** The topics a billing word is about the customer's account in (issue 17: the billing flag means
+ * the text is about charges, invoices or payments, not "our POS can't take payments"). */
+const BILLING_TOPICS: ReadonlySet<Category> = new Set([
+  'billing_dispute',
+  'refund_request',
+  'pricing_objection',
+  'downgrade',
+  'cancellation_request',
+  'legal_threat',
+]);
+
+/**
+ * The four keyword flags, each with its matched phrases. With `topics` (the categories the ticket
+ * was read as), a billing word counts only in a billing topic or in wording about the customer's
+ * own account (VENDOR_BILLING_PHRASES).
+ */
+export function keywordFlags(lowerText: string, topics?: ReadonlySet<Category>): Analysis['flags'] {
   const flags: Analysis['flags'] = [];
   for (const [name, rules] of FLAG_RULES) {
     const matches = matchPhrases(lowerText, rules);
-    if (matches.length) flags.push({ name, matches });
+    if (!matches.length) continue;
+    if (
+      name === 'billing_keywords' &&
+      topics &&
+      ![...topics].some((t) => BILLING_TOPICS.has(t)) &&
+      !matchPhrases(lowerText, VENDOR_BILLING_PHRASES).length
+    )
+      continue;
+    flags.push({ name, matches });
   }
   return flags;
 }
@@ -159,7 +183,7 @@ export function createLocalAnalyzer(
       return {
         sentiment: { label, score: sentimentScore(label, sp[si]!) },
         category: { primary: primary.category, confidence: round(primary.confidence), secondary },
-        flags: keywordFlags(lower),
+        flags: keywordFlags(lower, new Set([primary.category, ...secondary.map((r) => r.category)])),
         explanation: {
           sentiment: sentimentWhy(label, ev),
           category: categoryWhy.slice(0, MAX_WHY),

@@ -77,6 +77,30 @@ describe('local analyzer', () => {
     expect(flagNames('Does the payment gateway integration support Adyen?')).toEqual([]);
   });
 
+  it('reads lawyers and legal teams in context: disputes and exposure, not routine work', () => {
+    expect(flagNames('Our legal team asked for the SOC 2 report before we sign.')).toEqual([]);
+    expect(flagNames('We are a law firm; our attorneys log in to see case files.')).toEqual([]);
+    expect(flagNames('Our lawyers reviewed the contract and consider this a breach.')).toEqual([
+      'legal_language',
+    ]);
+    expect(flagNames('I will hand this over to our legal team.')).toEqual(['legal_language']);
+    expect(flagNames('Our regulator has asked for a full record of the data.')).toEqual(['legal_language']);
+    expect(flagNames('We may have legal obligations to notify customers.')).toEqual(['legal_language']);
+    expect(flagNames('Teachers must take registers, which we are legally required to do.')).toEqual([]);
+  });
+
+  it('raises the billing flag when the ticket is about the account, not the product handling payments', () => {
+    const flags = (subject: string, body: string) =>
+      analyzer.analyze({ subject, body }).flags.map((f) => f.name);
+    expect(
+      flags(
+        'POS down',
+        "All our cafés can't load the POS, we can't take card payments. Is this on your side?",
+      ),
+    ).toEqual([]);
+    expect(flags('Invoice 4471', 'You charged us twice on invoice 4471.')).toContain('billing_keywords');
+  });
+
   it('shows the matched phrases for every flag', () => {
     const flags = keywordFlags(
       'our lawyers say this is a breach of contract; we want to cancel our contract, get a refund and escalate to your ceo',
