@@ -118,7 +118,12 @@ function tokensOf(norm: string): Tokens {
  * lexicon summaries from AFINN-165 with negation limited to its reach. Both models use the same
  * extractor; each learns its own weights.
  */
-export function extractFeatures(subject: string, body: string, seen?: { evidence?: Evidence }): Features {
+export function extractFeatures(
+  subject: string,
+  body: string,
+  seen?: { evidence?: Evidence },
+  opts: { domain?: 't' | 'r' | 'q' } = {},
+): Features {
   const f: Features = new Map();
   const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
   // Normalised once per part: normalise(subject + "\n" + body) is the two joined by "\n" (no
@@ -188,6 +193,12 @@ export function extractFeatures(subject: string, body: string, seen?: { evidence
   if (has('polite') && (has('anger') || has('insult') || has('threat'))) add('int:polite_mask');
   if (has('urgency') && has('stakes')) add('int:urgent_stakes');
   add('bias', 1);
+  // The kind of text: an e-mail ticket (a subject line) is not a tweet or a Reddit comment. Each
+  // summary feature gets a ticket-only copy ("frustratingly easy" domain adaptation, Daumé 2007),
+  // so the model can learn how much a cue counts in tickets without moving its weight elsewhere.
+  // Domain copies (see scripts/train-analyzer.ts): every feature again, marked with the kind of
+  // text, for the ticket sentiment model.
+  if (opts.domain) for (const [k, v] of [...f]) f.set(k + '@' + opts.domain, v);
   if (seen) seen.evidence = { lower, intensity, category, negativeWords, positiveWords };
   return f;
 }

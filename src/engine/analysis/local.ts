@@ -27,7 +27,10 @@ import {
 
 export interface LocalModel {
   version: string;
+  /** general sentiment: text without a subject line (chat, tweets) */
   sentiment: SoftmaxModel;
+  /** sentiment of e-mail tickets (a subject line), trained with domain copies of the features */
+  sentimentTicket?: SoftmaxModel;
   category: SoftmaxModel;
 }
 
@@ -145,6 +148,9 @@ export function createLocalAnalyzer(
 ): LocalAnalyzer {
   const minEvidenced = opts.minEvidencedConfidence ?? MIN_EVIDENCED_CONFIDENCE;
   const scorer = jointScorer(model.sentiment, model.category, (k) => categoryScale(k));
+  const ticketScorer = model.sentimentTicket
+    ? jointScorer(model.sentimentTicket, model.category, (k) => categoryScale(k))
+    : null;
   return {
     name: 'local',
     version: `${CODE_VERSION}.${model.version}`,
@@ -152,12 +158,15 @@ export function createLocalAnalyzer(
       const subject = ticket.subject ?? '';
       const body = cleanBody(ticket.body ?? '');
       const seen: { evidence?: Evidence } = {};
-      const x = extractFeatures(subject, body, seen);
+      // An e-mail ticket (a subject line) is read by the ticket model, on features with their
+      // ticket copies; the category model has no weights for the copies.
+      const asTicket = ticketScorer !== null && subject.trim() !== '';
+      const x = extractFeatures(subject, body, seen, asTicket ? { domain: 't' } : {});
       const ev = seen.evidence!;
       const lower = ev.lower;
 
       // Sentiment reads every feature, category its view of them (categoryView), in one pass.
-      const [sp, cp] = scorer.score(x);
+      const [sp, cp] = (asTicket ? ticketScorer! : scorer).score(x);
       const si = sp.indexOf(Math.max(...sp));
       const label = model.sentiment.classes[si] as SentimentLabel;
 
