@@ -15,6 +15,20 @@ describe('local analyzer', () => {
     expect(analyzer.analyze(t)).toEqual(analyzer.analyze(t));
   });
 
+  it('reads e-mail tickets with the ticket model and text without a subject with the general one', async () => {
+    const { default: model } = await import('../../../../src/engine/analysis/model.json', {
+      with: { type: 'json' },
+    });
+    const m = model as unknown as import('../../../../src/engine/analysis/local.js').LocalModel;
+    expect(m.sentimentTicket?.classes).toEqual([...SENTIMENTS]);
+    // Without the ticket model, every text is read by the general model (older model files).
+    const general = createLocalAnalyzer({ version: m.version, sentiment: m.sentiment, category: m.category });
+    const chat = { subject: '', body: 'thanks, that fixed it!' };
+    expect(general.analyze(chat)).toEqual(analyzer.analyze(chat));
+    const t = { subject: 'Down again', body: 'Third outage this week. Our customers are calling us.' };
+    expect(general.analyze(t).category).toEqual(analyzer.analyze(t).category);
+  });
+
   it('scores inside the label band', () => {
     for (const label of SENTIMENTS)
       for (const c of [0, 0.3, 0.7, 1]) {
