@@ -39,6 +39,24 @@ export interface LocalAnalyzer extends Analyzer {
   analyze(ticket: TicketText): Analysis;
 }
 
+/**
+ * The ticket model with its @t copies folded into the features they copy: a ticket's vector holds
+ * `k` and `k@t` with the same value, so w(k) + w(k@t) scores it without building the copies (half
+ * the lookups; the other domains' copies never occur in a ticket).
+ */
+export function foldTicketCopies(m: SoftmaxModel): SoftmaxModel {
+  const weights: Record<string, number[]> = {};
+  for (const [name, w] of Object.entries(m.weights)) {
+    const at = name.lastIndexOf('@');
+    const domain = at > 0 ? name.slice(at + 1) : '';
+    if (domain && domain !== 't') continue;
+    const base = domain ? name.slice(0, at) : name;
+    const acc = (weights[base] ??= new Array<number>(w.length).fill(0));
+    w.forEach((v, c) => (acc[c]! += v));
+  }
+  return { classes: m.classes, weights };
+}
+
 /** Version of the rules and feature code; the model file carries its own training version. */
 const CODE_VERSION = '3';
 
@@ -149,7 +167,7 @@ export function createLocalAnalyzer(
   const minEvidenced = opts.minEvidencedConfidence ?? MIN_EVIDENCED_CONFIDENCE;
   const scorer = jointScorer(model.sentiment, model.category, (k) => categoryScale(k));
   const ticketScorer = model.sentimentTicket
-    ? jointScorer(model.sentimentTicket, model.category, (k) => categoryScale(k))
+    ? jointScorer(foldTicketCopies(model.sentimentTicket), model.category, (k) => categoryScale(k))
     : null;
   return {
     name: 'local',
@@ -161,7 +179,7 @@ export function createLocalAnalyzer(
       // An e-mail ticket (a subject line) is read by the ticket model, on features with their
       // ticket copies; the category model has no weights for the copies.
       const asTicket = ticketScorer !== null && subject.trim() !== '';
-      const x = extractFeatures(subject, body, seen, asTicket ? { domain: 't' } : {});
+      const x = extractFeatures(subject, body, seen);
       const ev = seen.evidence!;
       const lower = ev.lower;
 
