@@ -97,7 +97,7 @@ export const EXTERNAL_TRAIN = ['bitext', 'banking77', 'clinc150'].map(
  */
 export function writtenSet(split: 'train' | 'dev'): LabelledTicket[] {
   const rows: LabelledTicket[] = [];
-  for (const part of ['part-a', 'part-b']) {
+  for (const part of ['part-a', 'part-b', 'part-c']) {
     const r = ownSet<LabelledTicket>(`b2b-written/${part}.jsonl`);
     if (r.rows) rows.push(...r.rows);
   }

@@ -38,15 +38,18 @@ import {
 export const MODEL_VERSION = '2026.12.1';
 
 /** Total weight per source (its examples share it, class-balanced). */
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const WEIGHT = {
-  tickets: 6,
+  tickets: env('W_TICKETS', 6),
   /** datasets/b2b-written: hand-written, varied in-domain tickets. */
-  written: Number(process.env.W_WRITTEN ?? 12),
-  writtenCategory: Number(process.env.W_WRITTEN_CAT ?? 1.5),
-  goemotions: 1,
-  externalSentiment: 1.5,
-  externalCategory: 1,
-  ticketsCategory: 1.5,
+  written: env('W_WRITTEN', 4),
+  /** the same tickets in the ticket model (domain copies), where they do not crowd out the rest */
+  writtenTicket: env('W_WRITTEN_TICKET', 30),
+  writtenCategory: env('W_WRITTEN_CAT', 1.5),
+  goemotions: env('W_GOEMOTIONS', 1),
+  externalSentiment: env('W_EXT_SENT', 1.5),
+  externalCategory: env('W_EXT_CAT', 1),
+  ticketsCategory: env('W_TICKETS_CAT', 1.5),
 };
 
 interface Example {
@@ -86,34 +89,69 @@ export function train(tickets: LabelledTicket[], written: LabelledTicket[] = [])
   const external = EXTERNAL_TRAIN.flatMap((rel) => publicRows<ExternalRow>(rel));
   const ticketX = tickets.map((t) => extractFeatures(t.subject, cleanBody(t.body)));
   const extX = external.map((r) => extractFeatures(r.subject ?? '', r.text));
+  const goemoX = goemo.map((r) => extractFeatures('', r.text));
 
-  const sentEx: Example[] = [];
-  const gw = balanced(goemo, (r) => r.label, WEIGHT.goemotions * goemo.length);
-  for (const r of goemo)
-    sentEx.push({ x: extractFeatures('', r.text), y: SENTIMENTS.indexOf(r.label as never), weight: gw(r) });
-  const tw = balanced(tickets, (t) => t.sentiment, WEIGHT.tickets * tickets.length);
-  tickets.forEach((t, i) =>
-    sentEx.push({ x: ticketX[i]!, y: SENTIMENTS.indexOf(t.sentiment as never), weight: tw(t) }),
-  );
   const writtenX = written.map((t) => extractFeatures(t.subject, cleanBody(t.body)));
-  if (written.length) {
-    const ww = balanced(written, (t) => t.sentiment, WEIGHT.written * written.length);
-    written.forEach((t, i) =>
-      sentEx.push({ x: writtenX[i]!, y: SENTIMENTS.indexOf(t.sentiment as never), weight: ww(t) }),
-    );
-  }
   const extS = external.map((r, i) => [externalSentiment(r), i] as const).filter(([l]) => l);
-  // External queries are many and short: weighted as a share of GoEmotions' total, per label.
-  const ew = balanced(extS, ([l]) => l!, WEIGHT.externalSentiment * Math.max(1, extS.length));
-  for (const e of extS) sentEx.push({ x: extX[e[1]]!, y: SENTIMENTS.indexOf(e[0] as never), weight: ew(e) });
-  normalise(sentEx);
-  const sentiment: SoftmaxModel = trainSoftmax([...SENTIMENTS], sentEx, {
-    epochs: 8,
-    learningRate: 0.1,
-    l2: 1e-5,
-    seed: 7,
-    minCount: 3,
-  });
+
+  /**
+   * One sentiment model. `domains`: every example's features get a copy marked with its kind of
+   * text (@t e-mail tickets, @r Reddit comments, @q external queries; "frustratingly easy" domain
+   * adaptation, Daumé 2007), so the model learns what a cue is worth in tickets on top of what it
+   * is worth everywhere. The general model (no copies) reads text without a subject line: tweets,
+   * chat, GoEmotions.
+   */
+  const sentimentModel = (domains: boolean, writtenWeight: number): SoftmaxModel => {
+    const dom = (subject: string, body: string, domain: 't' | 'r' | 'q', plain: Features) =>
+      domains ? extractFeatures(subject, body, undefined, { domain }) : plain;
+    const sentEx: Example[] = [];
+    const gw = balanced(goemo, (r) => r.label, WEIGHT.goemotions * goemo.length);
+    goemo.forEach((r, i) =>
+      sentEx.push({
+        x: dom('', r.text, 'r', goemoX[i]!),
+        y: SENTIMENTS.indexOf(r.label as never),
+        weight: gw(r),
+      }),
+    );
+    const tw = balanced(tickets, (t) => t.sentiment, WEIGHT.tickets * tickets.length);
+    tickets.forEach((t, i) =>
+      sentEx.push({
+        x: dom(t.subject, cleanBody(t.body), 't', ticketX[i]!),
+        y: SENTIMENTS.indexOf(t.sentiment as never),
+        weight: tw(t),
+      }),
+    );
+    if (written.length) {
+      const ww = balanced(written, (t) => t.sentiment, writtenWeight * written.length);
+      written.forEach((t, i) =>
+        sentEx.push({
+          x: dom(t.subject, cleanBody(t.body), 't', writtenX[i]!),
+          y: SENTIMENTS.indexOf(t.sentiment as never),
+          weight: ww(t),
+        }),
+      );
+    }
+    // External queries are many and short: weighted as a share of GoEmotions' total, per label.
+    const ew = balanced(extS, ([l]) => l!, WEIGHT.externalSentiment * Math.max(1, extS.length));
+    for (const e of extS) {
+      const r = external[e[1]]!;
+      sentEx.push({
+        x: dom(r.subject ?? '', r.text, 'q', extX[e[1]]!),
+        y: SENTIMENTS.indexOf(e[0] as never),
+        weight: ew(e),
+      });
+    }
+    normalise(sentEx);
+    return trainSoftmax([...SENTIMENTS], sentEx, {
+      epochs: 8,
+      learningRate: 0.1,
+      l2: 1e-5,
+      seed: 7,
+      minCount: 3,
+    });
+  };
+  const sentiment = sentimentModel(false, WEIGHT.written);
+  const sentimentTicket = sentimentModel(true, WEIGHT.writtenTicket);
 
   const catEx: Example[] = [];
   const cw = balanced(tickets, (t) => t.category, WEIGHT.ticketsCategory);
@@ -123,7 +161,11 @@ export function train(tickets: LabelledTicket[], written: LabelledTicket[] = [])
   if (written.length) {
     const wc = balanced(written, (t) => t.category, WEIGHT.writtenCategory);
     written.forEach((t, i) =>
-      catEx.push({ x: categoryView(writtenX[i]!), y: CATEGORIES.indexOf(t.category as never), weight: wc(t) }),
+      catEx.push({
+        x: categoryView(writtenX[i]!),
+        y: CATEGORIES.indexOf(t.category as never),
+        weight: wc(t),
+      }),
     );
   }
   for (const src of ['bitext', 'banking77', 'clinc150']) {
@@ -146,7 +188,7 @@ export function train(tickets: LabelledTicket[], written: LabelledTicket[] = [])
     seed: 11,
     minCount: 1,
   });
-  return { version: MODEL_VERSION, sentiment, category };
+  return { version: MODEL_VERSION, sentiment, sentimentTicket, category };
 }
 
 /** Scales weights to a mean of 1, so the learning rate means the same whatever the sources. */
@@ -236,7 +278,9 @@ function devReport(a: ReturnType<typeof createLocalAnalyzer>): void {
           SENTIMENTS,
           wd.map((t) => t.sentiment),
           r.map((x) => x.sentiment.label),
-        ).toFixed(3)}, recall hostile ${recall('hostile').toFixed(2)} distressed ${recall('distressed').toFixed(2)} frustrated ${recall('frustrated').toFixed(2)}, ` +
+        ).toFixed(
+          3,
+        )}, recall hostile ${recall('hostile').toFixed(2)} distressed ${recall('distressed').toFixed(2)} frustrated ${recall('frustrated').toFixed(2)}, ` +
         `category macro-F1 ${macroF1(
           CATEGORIES,
           wd.map((t) => t.category),

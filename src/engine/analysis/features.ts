@@ -54,7 +54,38 @@ export interface Tokens {
 }
 
 export function analyseTokens(text: string): Tokens {
-  const norm = normalise(text);
+  return tokensOf(normalise(text));
+}
+
+/** What the token loop needs of a token, worked out once per distinct token. */
+interface TokenInfo {
+  kind: 'clause' | 'negation' | 'word' | 'other';
+  /** clause end containing "!" */
+  bang: boolean;
+  stem: string;
+  /** "!" + token and "!" + stem, for words inside a negation's reach */
+  negWord: string;
+  negStem: string;
+}
+const tokenInfos = new Map<string, TokenInfo>();
+function tokenInfo(t: string): TokenInfo {
+  let info = tokenInfos.get(t);
+  if (info) return info;
+  const kind = CLAUSE_END.test(t)
+    ? 'clause'
+    : !WORD.test(t)
+      ? 'other'
+      : NEGATIONS.has(t) || t === 'not' || t === 'no' || t === 'never'
+        ? 'negation'
+        : 'word';
+  const st = kind === 'word' ? stem(t) : t;
+  info = { kind, bang: kind === 'clause' && t.includes('!'), stem: st, negWord: '!' + t, negStem: '!' + st };
+  if (tokenInfos.size < 200_000) tokenInfos.set(t, info);
+  return info;
+}
+
+/** analyseTokens of text already normalised. */
+function tokensOf(norm: string): Tokens {
   const shouted = (norm.match(/\b[A-Z]{4,}\b/g) ?? []).length;
   const toks = tokenize(norm);
   const stems: string[] = [];
@@ -62,20 +93,21 @@ export function analyseTokens(text: string): Tokens {
   let reach = 0;
   let exclamations = 0;
   for (const t of toks) {
-    if (CLAUSE_END.test(t)) {
-      if (t.includes('!')) exclamations++;
+    const info = tokenInfo(t);
+    if (info.kind === 'clause') {
+      if (info.bang) exclamations++;
       reach = 0;
       continue;
     }
-    if (!WORD.test(t)) continue;
-    if (NEGATIONS.has(t) || t === 'not' || t === 'no' || t === 'never') {
+    if (info.kind === 'other') continue;
+    if (info.kind === 'negation') {
       stems.push(t);
       words.push(t);
       reach = NEGATION_REACH;
       continue;
     }
-    words.push(reach > 0 ? '!' + t : t);
-    stems.push(reach > 0 ? '!' + stem(t) : stem(t));
+    words.push(reach > 0 ? info.negWord : t);
+    stems.push(reach > 0 ? info.negStem : info.stem);
     if (reach > 0) reach--;
   }
   return { stems, words, exclamations, shouted };
@@ -86,11 +118,20 @@ export function analyseTokens(text: string): Tokens {
  * lexicon summaries from AFINN-165 with negation limited to its reach. Both models use the same
  * extractor; each learns its own weights.
  */
-export function extractFeatures(subject: string, body: string, seen?: { evidence?: Evidence }): Features {
+export function extractFeatures(
+  subject: string,
+  body: string,
+  seen?: { evidence?: Evidence },
+  opts: { domain?: 't' | 'r' | 'q' } = {},
+): Features {
   const f: Features = new Map();
   const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
-  const s = analyseTokens(subject);
-  const b = analyseTokens(body);
+  // Normalised once per part: normalise(subject + "\n" + body) is the two joined by "\n" (no
+  // contraction spans a line break).
+  const normSubject = normalise(subject);
+  const normBody = normalise(body);
+  const s = tokensOf(normSubject);
+  const b = tokensOf(normBody);
   for (const t of s.stems) f.set('s:' + t, 1);
   const all = [...s.stems, '|', ...b.stems];
   for (let i = 0; i < all.length; i++) {
@@ -112,7 +153,8 @@ export function extractFeatures(subject: string, body: string, seen?: { evidence
     const v = valence(bare);
     if (v === undefined || v === 0) continue;
     let val = negated ? -v * 0.5 : v;
-    const prev = words[i - 1]?.replace(/^!/, '');
+    const before = words[i - 1];
+    const prev = before?.startsWith('!') ? before.slice(1) : before;
     if (prev && INTENSIFIERS.has(prev) && val < 0) {
       val *= 1.5;
       add('int:intensified');
@@ -136,7 +178,7 @@ export function extractFeatures(subject: string, body: string, seen?: { evidence
   if (neg === 0 && pos === 0) add('lex:none');
   if (b.exclamations + s.exclamations) add('punct:!', Math.min(3, b.exclamations + s.exclamations));
   if (b.shouted + s.shouted) add('caps', 1);
-  const text = normalise(`${subject}\n${body}`);
+  const text = `${normSubject}\n${normBody}`;
   const lower = text.toLowerCase();
   const category = categoryEvidence(lower);
   for (const [c, terms] of category) add('cat:' + c, Math.min(3, terms.length));
@@ -151,17 +193,35 @@ export function extractFeatures(subject: string, body: string, seen?: { evidence
   if (has('polite') && (has('anger') || has('insult') || has('threat'))) add('int:polite_mask');
   if (has('urgency') && has('stakes')) add('int:urgent_stakes');
   add('bias', 1);
+  // The kind of text: an e-mail ticket (a subject line) is not a tweet or a Reddit comment. Each
+  // summary feature gets a ticket-only copy ("frustratingly easy" domain adaptation, Daumé 2007),
+  // so the model can learn how much a cue counts in tickets without moving its weight elsewhere.
+  // Domain copies (see scripts/train-analyzer.ts): every feature again, marked with the kind of
+  // text, for the ticket sentiment model.
+  if (opts.domain) for (const [k, v] of [...f]) f.set(k + '@' + opts.domain, v);
   if (seen) seen.evidence = { lower, intensity, category, negativeWords, positiveWords };
   return f;
 }
 
+/** Words' weight in the category view: scaled down so one memorised word cannot outvote a family
+ * of category terms. */
+export const CATEGORY_WORD_SCALE = 0.3;
+
+/** The factor a feature is scaled by in the category view; 0 when the view drops it. */
+export function categoryScale(k: string, wordScale = CATEGORY_WORD_SCALE): number {
+  if (k.startsWith('cat:') || k === 'bias') return 1;
+  if (k.startsWith('u:') || k.startsWith('s:')) return wordScale;
+  return 0;
+}
+
 /** The category classifier reads only topic features: category terms, subject and body words
- * (scaled down so one memorised word cannot outvote a family of category terms). */
-export function categoryView(x: Features, wordScale = 0.3): Features {
+ * (see categoryScale). */
+export function categoryView(x: Features, wordScale = CATEGORY_WORD_SCALE): Features {
   const out: Features = new Map();
   for (const [k, v] of x) {
-    if (k.startsWith('cat:') || k === 'bias') out.set(k, v);
-    else if (k.startsWith('u:') || k.startsWith('s:')) out.set(k, v * wordScale);
+    const s = categoryScale(k, wordScale);
+    if (s === 1) out.set(k, v);
+    else if (s !== 0) out.set(k, v * s);
   }
   return out;
 }

@@ -326,12 +326,33 @@ export function intensityCues(text: string, lower = text.toLowerCase()): Intensi
     if (!seen) found.set(family, [m[0]]);
     else if (!seen.includes(m[0])) seen.push(m[0]);
   }
+  // One pass over the characters: runs of 3+ ASCII letters (all capitals: shouting) and runs of
+  // 2+ "!"/"?" (what /[A-Za-z]{3,}/g and /[!?]{2,}/g found, without building the matches).
   let capsLetters = 0;
   let letters = 0;
-  for (const w of text.match(/[A-Za-z]{3,}/g) ?? []) {
-    letters += w.length;
-    if (w === w.toUpperCase()) capsLetters += w.length;
+  let bangs = 0;
+  let run = 0;
+  let upper = true;
+  let marks = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const isUpper = c >= 65 && c <= 90;
+    if (isUpper || (c >= 97 && c <= 122)) {
+      run++;
+      if (!isUpper) upper = false;
+    } else {
+      if (run >= 3) {
+        letters += run;
+        if (upper) capsLetters += run;
+      }
+      run = 0;
+      upper = true;
+    }
+    if (c === 33 || c === 63) marks++;
+    else {
+      if (marks >= 2) bangs++;
+      marks = 0;
+    }
   }
-  const bangs = (text.match(/[!?]{2,}/g) ?? []).length;
   return { found, capsShare: letters >= 12 ? capsLetters / letters : 0, bangs };
 }

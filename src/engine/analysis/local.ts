@@ -2,18 +2,19 @@
 // like the card templates (see src/cards/alert-card.ts).
 import trainedModel from './model.json' with { type: 'json' };
 import { cleanBody } from './clean.js';
-import { categoryView, extractFeatures, type Evidence } from './features.js';
+import { categoryScale, extractFeatures, type Evidence } from './features.js';
 import {
   BILLING_PHRASES,
   CANCELLATION_CUES,
   CHURN_PHRASES,
   COMPETITOR_RULE,
   ESCALATION_PHRASES,
+  VENDOR_BILLING_PHRASES,
   LEGAL_PHRASES,
   LEGAL_THREAT_PHRASES,
   matchPhrases,
 } from './phrases.js';
-import { predictProba, type SoftmaxModel } from './softmax.js';
+import { jointScorer, type SoftmaxModel } from './softmax.js';
 import {
   SENTIMENT_BANDS,
   type Analysis,
@@ -26,13 +27,34 @@ import {
 
 export interface LocalModel {
   version: string;
+  /** general sentiment: text without a subject line (chat, tweets) */
   sentiment: SoftmaxModel;
+  /** sentiment of e-mail tickets (a subject line), trained with domain copies of the features */
+  sentimentTicket?: SoftmaxModel;
   category: SoftmaxModel;
 }
 
 /** The local analyzer answers synchronously. */
 export interface LocalAnalyzer extends Analyzer {
   analyze(ticket: TicketText): Analysis;
+}
+
+/**
+ * The ticket model with its @t copies folded into the features they copy: a ticket's vector holds
+ * `k` and `k@t` with the same value, so w(k) + w(k@t) scores it without building the copies (half
+ * the lookups; the other domains' copies never occur in a ticket).
+ */
+export function foldTicketCopies(m: SoftmaxModel): SoftmaxModel {
+  const weights: Record<string, number[]> = {};
+  for (const [name, w] of Object.entries(m.weights)) {
+    const at = name.lastIndexOf('@');
+    const domain = at > 0 ? name.slice(at + 1) : '';
+    if (domain && domain !== 't') continue;
+    const base = domain ? name.slice(0, at) : name;
+    const acc = (weights[base] ??= new Array<number>(w.length).fill(0));
+    w.forEach((v, c) => (acc[c]! += v));
+  }
+  return { classes: m.classes, weights };
 }
 
 /** Version of the rules and feature code; the model file carries its own training version. */
@@ -58,12 +80,35 @@ const FLAG_RULES: [FlagName, typeof LEGAL_PHRASES][] = [
   ['escalation_language', ESCALATION_PHRASES],
 ];
 
-/** The four keyword flags, each with its matched phrases. */
-export function keywordFlags(lowerText: string): Analysis['flags'] {
+/** The topics a billing word is about the customer's account in (issue 17: the billing flag means
+ * the text is about charges, invoices or payments, not "our POS can't take payments"). */
+const BILLING_TOPICS: ReadonlySet<Category> = new Set([
+  'billing_dispute',
+  'refund_request',
+  'pricing_objection',
+  'downgrade',
+  'cancellation_request',
+  'legal_threat',
+]);
+
+/**
+ * The four keyword flags, each with its matched phrases. With `topics` (the categories the ticket
+ * was read as), a billing word counts only in a billing topic or in wording about the customer's
+ * own account (VENDOR_BILLING_PHRASES).
+ */
+export function keywordFlags(lowerText: string, topics?: ReadonlySet<Category>): Analysis['flags'] {
   const flags: Analysis['flags'] = [];
   for (const [name, rules] of FLAG_RULES) {
     const matches = matchPhrases(lowerText, rules);
-    if (matches.length) flags.push({ name, matches });
+    if (!matches.length) continue;
+    if (
+      name === 'billing_keywords' &&
+      topics &&
+      ![...topics].some((t) => BILLING_TOPICS.has(t)) &&
+      !matchPhrases(lowerText, VENDOR_BILLING_PHRASES).length
+    )
+      continue;
+    flags.push({ name, matches });
   }
   return flags;
 }
@@ -120,6 +165,10 @@ export function createLocalAnalyzer(
   opts: { minEvidencedConfidence?: number } = {},
 ): LocalAnalyzer {
   const minEvidenced = opts.minEvidencedConfidence ?? MIN_EVIDENCED_CONFIDENCE;
+  const scorer = jointScorer(model.sentiment, model.category, (k) => categoryScale(k));
+  const ticketScorer = model.sentimentTicket
+    ? jointScorer(foldTicketCopies(model.sentimentTicket), model.category, (k) => categoryScale(k))
+    : null;
   return {
     name: 'local',
     version: `${CODE_VERSION}.${model.version}`,
@@ -127,15 +176,18 @@ export function createLocalAnalyzer(
       const subject = ticket.subject ?? '';
       const body = cleanBody(ticket.body ?? '');
       const seen: { evidence?: Evidence } = {};
+      // An e-mail ticket (a subject line) is read by the ticket model, on features with their
+      // ticket copies; the category model has no weights for the copies.
+      const asTicket = ticketScorer !== null && subject.trim() !== '';
       const x = extractFeatures(subject, body, seen);
       const ev = seen.evidence!;
       const lower = ev.lower;
 
-      const sp = predictProba(model.sentiment, x);
+      // Sentiment reads every feature, category its view of them (categoryView), in one pass.
+      const [sp, cp] = (asTicket ? ticketScorer! : scorer).score(x);
       const si = sp.indexOf(Math.max(...sp));
       const label = model.sentiment.classes[si] as SentimentLabel;
 
-      const cp = predictProba(model.category, categoryView(x));
       const ranked = model.category.classes
         .map((c, i) => ({ category: c as Category, confidence: cp[i]! }))
         .sort((a, b) => b.confidence - a.confidence);
@@ -158,7 +210,7 @@ export function createLocalAnalyzer(
       return {
         sentiment: { label, score: sentimentScore(label, sp[si]!) },
         category: { primary: primary.category, confidence: round(primary.confidence), secondary },
-        flags: keywordFlags(lower),
+        flags: keywordFlags(lower, new Set([primary.category, ...secondary.map((r) => r.category)])),
         explanation: {
           sentiment: sentimentWhy(label, ev),
           category: categoryWhy.slice(0, MAX_WHY),

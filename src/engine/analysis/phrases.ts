@@ -1,3 +1,5 @@
+import { mayMatch, prefilter } from './nlp.js';
+
 /**
  * Phrase matching on lower-cased ticket text, with a negation guard: "we are not cancelling" and
  * "not planning to leave" are not churn signals. Used by the keyword flags and the override rules.
@@ -15,20 +17,37 @@ export interface PhraseRule {
   unless?: RegExp;
 }
 
+/** Sentence ends for sentenceAround: . ! ? and a line break. */
+const isSentenceEnd = (c: number) => c === 46 || c === 33 || c === 63 || c === 10;
+
 /** The sentence around position `at`..`end` of `lower`. */
 function sentenceAround(lower: string, at: number, end: number): string {
   let a = at;
-  while (a > 0 && !/[.!?\n]/.test(lower[a - 1]!)) a--;
+  while (a > 0 && !isSentenceEnd(lower.charCodeAt(a - 1))) a--;
   let b = end;
-  while (b < lower.length && !/[.!?\n]/.test(lower[b]!)) b++;
+  while (b < lower.length && !isSentenceEnd(lower.charCodeAt(b))) b++;
   return lower.slice(a, b);
+}
+
+/** Each rule's pattern as a global expression, compiled once (not once per ticket and rule), with
+ * its prefilter (nlp.ts: a rule none of whose strings is in the text is skipped). */
+const compiledOf = new WeakMap<RegExp, { re: RegExp; required: string[] | null }>();
+function compiled(pattern: RegExp): { re: RegExp; required: string[] | null } {
+  let c = compiledOf.get(pattern);
+  if (!c) {
+    c = { re: new RegExp(pattern.source, 'g'), required: prefilter(pattern.source) };
+    compiledOf.set(pattern, c);
+  }
+  return c;
 }
 
 /** The distinct phrases of `rules` found in `lower` (already lower-cased). */
 export function matchPhrases(lower: string, rules: PhraseRule[]): string[] {
   const out = new Set<string>();
   for (const rule of rules) {
-    const re = new RegExp(rule.pattern.source, 'g');
+    const { re, required } = compiled(rule.pattern);
+    if (!mayMatch(lower, required)) continue;
+    re.lastIndex = 0;
     for (const m of lower.matchAll(re)) {
       if (rule.guardNegation) {
         const before = lower.slice(Math.max(0, m.index - 40), m.index).replace(/’/g, "'");
@@ -47,29 +66,41 @@ const p = (source: string, guardNegation = true, unless?: RegExp): PhraseRule =>
   unless,
 });
 
+/** Words of a dispute: with one of these in the sentence, lawyers and legal teams are not routine. */
+const DISPUTE =
+  '\\b(?:breach\\w*|violat\\w*|damages|remed\\w*|options|action|proceed\\w*|claims?|court|dispute\\w*|liab\\w*|unlawful|illegal\\w*|complain\\w*|recover\\w*|rights|compensat\\w*|refund\\w*|terminat\\w*|notice|involved|forward\\w*|hand\\w* (?:this|it|the matter|the file)|pass\\w* (?:this|it|the file)|advis\\w*|instructed|in touch|contact you|hear from|escalat\\w*|unless|or else|if (?:this|we|you)|threat\\w*|serious|sue|suing)\\b';
+
 /**
- * A legal team doing routine paperwork is not legal language in the flag's sense (a threat or a
- * dispute): "our legal team needs to review the DPA before we sign", "a 30-lawyer firm". Lawyers
- * reviewing *the contract* still count (that is how an exit or a claim starts).
+ * Lawyers and legal teams in routine work are not legal language in the flag's sense (a threat, a
+ * dispute or legal exposure): "our legal team needs the DPA / the SOC 2 report before we sign",
+ * "a 30-lawyer firm", "our attorneys log in to see case files" (a law firm using the product). A
+ * sentence that also carries a dispute word (DISPUTE) still counts: lawyers reviewing *the
+ * contract* over a breach is how a claim starts.
  */
-const LEGAL_PAPERWORK = new RegExp(
-  '(?=.*\\b(?:review\\w*|sign\\w*|countersign\\w*|approv\\w*|redlin\\w*|look(?:ing)? over|check\\w*)\\b)' +
-    '(?=.*\\b(?:dpa|msa|nda|order form|questionnaire|addendum|policy|template|document\\w*|paperwork)\\b)' +
-    '(?!.*\\b(?:breach\\w*|violat\\w*|damages|remed\\w*|options|action|proceed\\w*|claims?|court|dispute\\w*|liab\\w*|unlawful|illegal|complain\\w*|recover\\w*|rights)\\b)',
+const LEGAL_ROUTINE = new RegExp(
+  '^(?!.*' +
+    DISPUTE +
+    ')(?=.*\\b(?:dpa|msa|nda|order forms?|questionnaires?|addend\\w*|polic(?:y|ies)|templates?|documents?|documentation|paperwork|soc ?2|iso ?27001|pen(?:etration)? ?tests?|security review|vendor (?:assessment|review|form|onboarding)|sub-?processors?|certificates?|w-?9|procurement|redlin\\w*|countersign\\w*|signatures?|e-?sign\\w*|terms of (?:service|use)|privacy notice|law firm|\\d+-(?:lawyer|attorney|solicitor)|(?:lawyers|attorneys|solicitors|paralegals|fee earners) (?:use|using|who|log|can|cannot|need|want|are unable|have to|to)|for (?:our )?(?:lawyers|attorneys|solicitors)|(?:matter|case|client) (?:numbers?|files?|records?)|billable|time entr\\w*)\\b)',
 );
 
 export const LEGAL_PHRASES: PhraseRule[] = [
+  // People and teams of the law: counted unless the sentence is routine work (LEGAL_ROUTINE).
   p(
-    '(?<!\\d[- ])(?:lawyers?|attorneys?|solicitors?)|legal counsel|our counsel|general counsel|legal department|legal team|legal rights',
+    '(?<!\\d[- ])(?:lawyers?|attorneys?|solicitors?)|legal counsel|our counsel|(?:their|your|my) counsel|general counsel|legal department|legal team|legal review|legal rights',
     true,
-    LEGAL_PAPERWORK,
+    LEGAL_ROUTINE,
   ),
   // "sue" only as a verb: "Hi Sue," is a person.
   p(
-    'legal action|legal proceedings|legal review|lawsuit|(?<=\\b(?:to|will|would|could|can|and|we|i|going to|right to) )sue|sue(?= (?:you|your|them|the company)\\b)|suing|sued|litigation|in court|to court|small claims|demand letter|letter before action|cease and desist',
+    'legal action|legal proceedings|lawsuit|(?<=\\b(?:to|will|would|could|can|and|we|i|going to|right to) )sue|sue(?= (?:you|your|them|the company)\\b)|suing|sued|litigation|in court|to court|small claims|demand letter|letter before action|cease and desist|filing suit|notice of claim',
   ),
   p(
-    'breach of (?:the |our )?(?:contract|agreement|sla)|(?:in )?violation of (?:the |our )?contract|data protection (?:regulator|authority)|ombudsman|consumer protection',
+    'breach of (?:the |our |your )?(?:contract|agreement|sla|dpa|msa|terms)|in breach of|(?:in )?violation of (?:the |our )?(?:contract|agreement|gdpr|law)|data protection (?:regulator|authority|commission|office)|ombudsman|consumer protection|attorney general',
+  ),
+  // Legal exposure stated plainly: regulators, obligations, rights reserved (issue 17: "GDPR /
+  // regulator complaint"). Not "legally required" or "our legal entity name".
+  p(
+    '(?:complaint|complain) (?:with|to) (?:the |a )?(?:[a-z]+ )?(?:regulator|authority|commission|ico|ombudsman)|(?:gdpr|privacy|data protection) complaint|report (?:you|this|it) to (?:the )?(?:regulator|authorities|ico)|(?:our|the|a|state|financial|insurance|industry) regulators?|regulatory (?:complaint|action|inquiry|investigation|fine|penalty|report\\w*)|legal (?:obligations?|options|steps|recourse|remed\\w+|consequences|claims?|liability|exposure)|reportable breach|reserves? (?:all )?(?:of )?(?:our|its|my|their) rights|without prejudice|unlawful(?:ly)?',
   ),
 ];
 
@@ -114,6 +145,18 @@ export const BILLING_PHRASES: PhraseRule[] = [
   p('refund(?:ed|s)?|credit card|company card|credit note|vat|reimburse(?:d|ment)?|money back', false),
 ];
 
+/**
+ * Billing words in wording that is about the customer's own account with the vendor: with one of
+ * these the billing flag stands whatever the ticket's topic ("you charged us twice", "invoice
+ * #4471", "our card was declined").
+ */
+export const VENDOR_BILLING_PHRASES: PhraseRule[] = [
+  p(
+    'charg(?:ed|ing|es?) (?:us|me|our|my)|(?:you|they) (?:charge|bill|invoice)|(?:we|i) (?:were|was|have been|got) (?:double[- ])?(?:charged|billed|invoiced)|(?:double|over)[- ]?charged|charged (?:twice|double|again)|billed (?:us|me|twice)|credit note|chargeback|money back|refund (?:us|me|our|my|the)|(?:a|full|partial) refund|(?:our|my|your|this|that|the latest|the last|last|latest|first|next|upcoming|final|outstanding|overdue|unpaid|monthly|annual|renewal) (?:invoices?|bill|charges?|payments?)|invoices? (?:#|no\\.?|number|\\d)|(?:our|my|the company|company) card|(?:payment|card) (?:was |has been |got )?(?:declined|failed|bounced|taken)|auto-?renew\\w*',
+    false,
+  ),
+];
+
 export const ESCALATION_PHRASES: PhraseRule[] = [
   // Not the product's own escalation feature ("escalation policy", "escalation rules").
   p(
@@ -144,9 +187,8 @@ export const COMPETITOR_RULE = new RegExp(
  * which only raise the legal_language flag).
  */
 export const LEGAL_THREAT_PHRASES: PhraseRule[] = [
-  p(
-    '(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?)|lawyers? (?:are|will|have)|legal action|legal proceedings',
-  ),
+  p('(?:our|my|a|the) (?:lawyers?|attorneys?|solicitors?)|lawyers? (?:are|will|have)', true, LEGAL_ROUTINE),
+  p('legal action|legal proceedings'),
   p(
     'lawsuit|sue|suing|litigation|(?:see you |take you |taking you )?(?:in|to) court|demand letter|cease and desist',
   ),

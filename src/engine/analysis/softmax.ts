@@ -22,6 +22,78 @@ function weightsOf(model: SoftmaxModel): Map<string, Float64Array> {
   return m;
 }
 
+/** Softmax of the scores `z`, in place order (the same arithmetic as predictProba always used). */
+function softmaxOf(z: number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/**
+ * Two models that read the same feature vector, scored in one pass with one lookup per feature:
+ * the second model sees a view of the features (`viewScale(name)`: the factor its value is scaled
+ * by, or 0 when the view drops the feature). Weights sit in one flat array per model, rows found
+ * through one Map of feature → row. Same sums in the same order as predictProba(model, view(x)),
+ * so the probabilities are identical; it halves the analyzer's scoring time (--cpu-prof).
+ */
+export interface JointScorer {
+  score(x: Features): [number[], number[]];
+}
+
+export function jointScorer(
+  first: SoftmaxModel,
+  second: SoftmaxModel,
+  viewScale: (name: string) => number,
+): JointScorer {
+  const k1 = first.classes.length;
+  const k2 = second.classes.length;
+  const names = [...new Set([...Object.keys(first.weights), ...Object.keys(second.weights)])];
+  // feature → row; a row holds the first model's weights, then the second's for features the
+  // view keeps (most features are the first model's only; rows stay short and together).
+  const row = new Map<string, number>();
+  const offset = new Int32Array(names.length);
+  const in1 = new Uint8Array(names.length);
+  const scale2 = new Float64Array(names.length);
+  let size = 0;
+  names.forEach((name, r) => {
+    row.set(name, r);
+    offset[r] = size;
+    if (first.weights[name]) {
+      in1[r] = 1;
+      size += k1;
+    }
+    if (second.weights[name]) scale2[r] = viewScale(name);
+    if (scale2[r] !== 0) size += k2;
+  });
+  const w = new Float64Array(size);
+  names.forEach((name, r) => {
+    let o = offset[r]!;
+    const a = first.weights[name];
+    if (a) for (let c = 0; c < k1; c++) w[o++] = a[c]!;
+    const b = second.weights[name];
+    if (b && scale2[r] !== 0) for (let c = 0; c < k2; c++) w[o++] = b[c]!;
+  });
+  return {
+    score(x) {
+      const z1 = new Array<number>(k1).fill(0);
+      const z2 = new Array<number>(k2).fill(0);
+      for (const [name, v] of x) {
+        const r = row.get(name);
+        if (r === undefined) continue;
+        let o = offset[r]!;
+        if (in1[r]) for (let c = 0; c < k1; c++) z1[c]! += w[o++]! * v;
+        const s = scale2[r]!;
+        if (s !== 0) {
+          const u = s === 1 ? v : v * s;
+          for (let c = 0; c < k2; c++) z2[c]! += w[o++]! * u;
+        }
+      }
+      return [softmaxOf(z1), softmaxOf(z2)];
+    },
+  };
+}
+
 export function predictProba(model: SoftmaxModel, x: Features): number[] {
   const k = model.classes.length;
   const z = new Array<number>(k).fill(0);
@@ -31,10 +103,7 @@ export function predictProba(model: SoftmaxModel, x: Features): number[] {
     if (!w) continue;
     for (let c = 0; c < k; c++) z[c]! += w[c]! * v;
   }
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
+  return softmaxOf(z);
 }
 
 export interface TrainOptions {

@@ -15,6 +15,20 @@ describe('local analyzer', () => {
     expect(analyzer.analyze(t)).toEqual(analyzer.analyze(t));
   });
 
+  it('reads e-mail tickets with the ticket model and text without a subject with the general one', async () => {
+    const { default: model } = await import('../../../../src/engine/analysis/model.json', {
+      with: { type: 'json' },
+    });
+    const m = model as unknown as import('../../../../src/engine/analysis/local.js').LocalModel;
+    expect(m.sentimentTicket?.classes).toEqual([...SENTIMENTS]);
+    // Without the ticket model, every text is read by the general model (older model files).
+    const general = createLocalAnalyzer({ version: m.version, sentiment: m.sentiment, category: m.category });
+    const chat = { subject: '', body: 'thanks, that fixed it!' };
+    expect(general.analyze(chat)).toEqual(analyzer.analyze(chat));
+    const t = { subject: 'Down again', body: 'Third outage this week. Our customers are calling us.' };
+    expect(general.analyze(t).category).toEqual(analyzer.analyze(t).category);
+  });
+
   it('scores inside the label band', () => {
     for (const label of SENTIMENTS)
       for (const c of [0, 0.3, 0.7, 1]) {
@@ -75,6 +89,30 @@ describe('local analyzer', () => {
     expect(flagNames('How do I terminate a stuck export job?')).toEqual([]);
     expect(flagNames('How do I set up an escalation policy for night shifts?')).toEqual([]);
     expect(flagNames('Does the payment gateway integration support Adyen?')).toEqual([]);
+  });
+
+  it('reads lawyers and legal teams in context: disputes and exposure, not routine work', () => {
+    expect(flagNames('Our legal team asked for the SOC 2 report before we sign.')).toEqual([]);
+    expect(flagNames('We are a law firm; our attorneys log in to see case files.')).toEqual([]);
+    expect(flagNames('Our lawyers reviewed the contract and consider this a breach.')).toEqual([
+      'legal_language',
+    ]);
+    expect(flagNames('I will hand this over to our legal team.')).toEqual(['legal_language']);
+    expect(flagNames('Our regulator has asked for a full record of the data.')).toEqual(['legal_language']);
+    expect(flagNames('We may have legal obligations to notify customers.')).toEqual(['legal_language']);
+    expect(flagNames('Teachers must take registers, which we are legally required to do.')).toEqual([]);
+  });
+
+  it('raises the billing flag when the ticket is about the account, not the product handling payments', () => {
+    const flags = (subject: string, body: string) =>
+      analyzer.analyze({ subject, body }).flags.map((f) => f.name);
+    expect(
+      flags(
+        'POS down',
+        "All our cafés can't load the POS, we can't take card payments. Is this on your side?",
+      ),
+    ).toEqual([]);
+    expect(flags('Invoice 4471', 'You charged us twice on invoice 4471.')).toContain('billing_keywords');
   });
 
   it('shows the matched phrases for every flag', () => {
