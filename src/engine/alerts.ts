@@ -205,10 +205,12 @@ export async function executeStep(
     return;
   }
   const names: string[] = [];
+  const fresh: string[] = [];
   for (const person of holders) {
     const isNew = await tx.addRecipient(alert.id, person.id, index, now);
     names.push(person.name);
     if (isNew) {
+      fresh.push(person.id);
       await enqueueFor(deps, tx, after, person, {
         kind: 'post_card',
         alertId: alert.id,
@@ -233,6 +235,7 @@ export async function executeStep(
       after,
       alert,
       `⬆️ Escalated to ${names.join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`,
+      fresh, // their own card says "Escalated to you"; the others' threads get the note
     );
   }
 }
@@ -275,8 +278,15 @@ export async function fanOutUpdate(
   after: AfterCommit,
   alert: Alert,
   text: string,
+  /** People just sent the card in this same step: they need neither the note nor an update. */
+  except: string[] = [],
 ): Promise<void> {
-  await fanOut(deps, tx, after, alert, { kind: 'update_cards', alertId: alert.id, note: text });
+  await fanOut(deps, tx, after, alert, {
+    kind: 'update_cards',
+    alertId: alert.id,
+    note: text,
+    ...(except.length ? { except } : {}),
+  });
 }
 
 /**

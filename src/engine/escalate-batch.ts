@@ -182,10 +182,12 @@ async function applyPlans(
     for (const { index, holders } of steps) {
       const step = alert.escalation[index]!;
       const label = stepLabel(step);
+      const fresh: string[] = [];
       for (const person of holders) {
         const key = `${alert.id}|${person.id}`;
         if (!ctx.recipients.has(key)) {
           ctx.recipients.add(key);
+          fresh.push(person.id);
           recipients.push({ alertId: alert.id, personId: person.id, step: index, at: now });
           const channel = channelFor(person, deps.enabledChannels);
           queue(channel, {
@@ -196,7 +198,8 @@ async function applyPlans(
               index === 0 ? undefined : `Escalated to you (${label}): nobody has acted on this alert yet.`,
           });
           armFallback(deps, after, person, alert.id, now); // issue 20 item 5, as enqueueFor does
-          // alertChannels counts queued post_cards: the new thread gets the reply and update too.
+          // alertChannels counts queued post_cards (the channel's other threads, if any, get the
+          // note); the new thread itself is left out below: its card is fresh and says why.
           if (!channels.includes(channel)) channels.push(channel);
         }
         events.push({
@@ -213,7 +216,13 @@ async function applyPlans(
       }
       if (index > 0) {
         const text = `⬆️ Escalated to ${holders.map((p) => p.name).join(', ')} (${label}) — step ${index + 1} of ${alert.escalation.length}.`;
-        for (const ch of channels) queue(ch, { kind: 'update_cards', alertId: alert.id, note: text });
+        for (const ch of channels)
+          queue(ch, {
+            kind: 'update_cards',
+            alertId: alert.id,
+            note: text,
+            ...(fresh.length ? { except: fresh } : {}),
+          });
       }
     }
     const token = alert.token + 1;

@@ -58,7 +58,14 @@ export type DeliveryRequest =
    * `note`: what happened, posted as a reply in each thread with the update — as one message on a
    * channel that bills every message and cannot edit in place (WhatsApp, issue 21 item 7).
    */
-  | { kind: 'update_cards'; alertId: string; quiet?: boolean; note?: string }
+  | {
+      kind: 'update_cards';
+      alertId: string;
+      quiet?: boolean;
+      note?: string;
+      /** People whose threads are left alone: this step just sent them the card, fresh (issue 21 item 7). */
+      except?: string[];
+    }
   /** Post text as a reply in every thread of the alert on this channel. */
   | { kind: 'reply_all'; alertId: string; text: string }
   /** A direct message to a person outside any alert thread (admin notices, reminders). */

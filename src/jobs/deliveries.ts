@@ -125,20 +125,18 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
       await o.repo.saveThread(d.workspaceId, r.alertId, channel, conv.id, messageId, r.intro ?? null);
       return;
     }
-    const threads = await o.repo.threads(r.alertId, channel);
+    // A person this step just sent the card to gets neither the note nor an update (same card).
+    const except = new Set(r.kind === 'update_cards' ? (r.except ?? []) : []);
+    const threads = (await o.repo.threads(r.alertId, channel)).filter(
+      (t) => !t.personId || !except.has(t.personId),
+    );
     const combined = r.kind === 'update_cards' && !!r.note && !!o.gateway.updateCardWithReply;
-    if (r.kind === 'update_cards' && r.note && !combined) {
-      // What happened goes first, in every thread, then the cards: as two passes, so the platform's
-      // per-conversation pacing overlaps across conversations (one pass per thread would wait out
-      // each conversation's gap in turn). Recorded per thread, so a retry sends only what is left.
-      for (const t of threads) {
-        const key = `${t.id}:note`;
-        if (!t.rootMessageId || done.has(t.id) || done.has(key)) continue;
-        await o.gateway.postReply(t.conversation, t.rootMessageId, r.note);
-        done.add(key);
-        await o.repo.markTargetDone(d.id, key);
-      }
-    }
+    // The cards first, in every thread — the person who just acted sees the new state soonest (Google
+    // Chat's click answer waits for this render) — then what happened, as replies: two passes, so the
+    // platform's per-conversation pacing overlaps across conversations. Each send is recorded per
+    // thread before the next one, so a retry after a crash sends only what is left. What a crash can
+    // still duplicate is the one send in flight (sent, not yet recorded): a card update is idempotent,
+    // a reply is not.
     for (const t of threads) {
       if (!t.rootMessageId || done.has(t.id)) continue;
       if (r.kind === 'reply_all') {
@@ -159,11 +157,17 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions) {
           );
       }
       done.add(t.id);
-      // Saved per target, before the next one is sent: after a crash the retry skips this thread.
-      // What a crash can still duplicate is the one send in flight when it happened (sent by the
-      // platform, not yet recorded here) — a card update is idempotent, a reply is not.
       await o.repo.markTargetDone(d.id, t.id);
     }
+    if (r.kind === 'update_cards' && r.note && !combined)
+      for (const t of threads) {
+        const key = `${t.id}:note`;
+        // Threads the first pass skipped (a deleted person) get no note either.
+        if (!t.rootMessageId || !done.has(t.id) || done.has(key)) continue;
+        await o.gateway.postReply(t.conversation, t.rootMessageId, r.note);
+        done.add(key);
+        await o.repo.markTargetDone(d.id, key);
+      }
   }
 
   async function renderFor(

@@ -45,7 +45,9 @@ beforeAll(async () => {
       // messages in order) delays the VP's card by a few seconds, and the click must come first.
       { role: 'cfo', after: '10s' },
     ],
-    ackTimeout: '2s',
+    // Long enough for the acknowledged card to be seen: Slack's pacing (≈1 message/s per DM)
+    // puts two messages (the note, then the card edit) per action in each DM.
+    ackTimeout: '4s',
     snooze: '2s',
     cooldown: '1h',
   });
@@ -146,8 +148,8 @@ describe('escalation through Slack', () => {
     });
     const snapshot = JSON.stringify(fake.messages.map((m) => [m.channel, m.ts, m.edits]));
     const before = (await alertOf(alertId)).timeline.length;
-    // CFO due ≈ 10 s + the ~2 s acknowledged pause after creation; wait until well after that.
-    await sleep(Math.max(5000, started + 16_000 - Date.now()));
+    // CFO due ≈ 10 s + the ~4 s acknowledged pause after creation; wait until well after that.
+    await sleep(Math.max(5000, started + 20_000 - Date.now()));
     expect(JSON.stringify(fake.messages.map((m) => [m.channel, m.ts, m.edits]))).toBe(snapshot);
     expect(fake.roots(DM.morgan)).toHaveLength(0);
     const after = await alertOf(alertId);
