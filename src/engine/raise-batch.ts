@@ -11,9 +11,10 @@ import { raiseAlertInTx } from './alerts.js';
  * Raises many triggers of one workspace (distinct dedup keys) in a few statements instead of one
  * round of ~12 statements per alert: one lock statement, one read each for open alerts, CSMs and
  * cooldowns, then one multi-row insert each for suppressed events, alerts, events, recipients,
- * cooldowns and outbox rows. The semantics are those of raiseAlertInTx, which still handles what
- * the set-based path does not cover: an open alert (an update), a customer without CSM, and a
- * chain whose first step is not "the CSM, immediately" or whose second step is also due at once.
+ * cooldowns and outbox rows; triggers an open alert absorbs are one statement per table too. The
+ * semantics are those of raiseAlertInTx, which still handles what the set-based path does not
+ * cover: a customer without CSM, a CSM with their own hours, and a chain whose first step is not
+ * "the CSM, immediately" or whose second step is also due at once.
  */
 export async function raiseAlertsBatch(
   deps: EngineDeps,
